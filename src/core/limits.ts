@@ -1,0 +1,31 @@
+/**
+ * Every limit of the system, named once. Code asserts against these rather than literals so a
+ * limit can be found, documented and changed in one place.
+ */
+
+/** The largest amount of one document, in minor units: ten trillion cents is far above any registration. */
+export const amountMinorMax = 1_000_000_000_000_000n;
+/** Decimal places a currency may have; ISO 4217 uses at most 4 (e.g. CLF). */
+export const minorDigitsMax = 4;
+/** Items on one invoice. */
+export const invoiceItemsMax = 1_000;
+/** Lines in one manual allocation request. */
+export const allocationLinesMax = 1_000;
+/** Accounts named explicitly in one reconciliation run (the --account list); "all" has no such list. */
+export const runAccountIdsMax = 10_000;
+/** Accounts reconciled per transaction in a bulk run: bounds a transaction's size and gives progress steps. */
+export const runBatchAccountsMax = 20_000;
+/** Attempts of a transaction that failed on a deadlock or serialization conflict before giving up. */
+export const transactionAttemptsMax = 5;
+/** Length of free text fields (names, descriptions, references). */
+export const textLengthMax = 500;
+/** Length of external ids (account id, invoice id, receipt id...). */
+export const externalIdLengthMax = 100;
+/** Rows sent to the database in one statement during import and generation. */
+export const importBatchRowsMax = 5_000;
+/** Rows fetched per page while exporting. */
+export const exportPageRowsMax = 10_000;
+/** Accounts listed with their reason in a run summary; the counts cover all of them. */
+export const runSummaryAccountsListedMax = 20;
+/** Rows shown by `tally unreconciled` per page. */
+export const listPageSizeMax = 100;

@@ -1,0 +1,238 @@
+import type { DocumentKind } from '../core/document-kinds.ts';
+import { listPageSizeMax } from '../core/limits.ts';
+import type { AmountMinor } from '../core/money.ts';
+import { explainOpen, type OpenReason } from '../core/open-explanation.ts';
+import { refuse, type Outcome } from '../core/outcome.ts';
+import { creditStatus, debitStatus, invoiceStatus, type DebitStatus } from '../core/reconciliation-status.ts';
+import { outcomeOf, type TallyContext } from './context.ts';
+
+export interface DocumentView {
+  readonly id: string;
+  readonly kind: DocumentKind;
+  readonly date: string;
+  readonly amountMinor: AmountMinor;
+  readonly allocatedMinor: AmountMinor;
+  readonly remainingMinor: AmountMinor;
+  readonly status: DebitStatus;
+  readonly invoiceId: string | null;
+  readonly position: number;
+  readonly description: string;
+  readonly ledgerCode: string;
+  readonly participantId: string | null;
+  readonly rl24Eligible: boolean;
+  readonly method: string | null;
+  readonly reference: string;
+  readonly scheduled: boolean;
+  readonly voided: boolean;
+}
+
+export interface AllocationView {
+  readonly allocationId: string;
+  readonly creditId: string;
+  readonly debitId: string;
+  readonly amountMinor: AmountMinor;
+  readonly source: string;
+  readonly runId: string | null;
+  readonly createdBy: string;
+  readonly createdAt: Date;
+}
+
+export interface AccountStatement {
+  readonly accountId: string;
+  readonly ownerName: string;
+  readonly ownerEmail: string;
+  /** Σ debits − Σ credits, voids excluded: positive is owing, negative is credit on account. */
+  readonly balanceMinor: AmountMinor;
+  readonly openCreditMinor: AmountMinor;
+  readonly openDebitMinor: AmountMinor;
+  readonly openReason: OpenReason;
+  /** Newest first, as the billing page shows them; invoices before their items. */
+  readonly documents: readonly DocumentView[];
+  readonly allocations: readonly AllocationView[];
+}
+
+interface DocumentRecord {
+  id: bigint;
+  external_id: string;
+  kind: DocumentKind;
+  side: string;
+  date: string;
+  amount_minor: bigint;
+  allocated_minor: bigint;
+  invoice_external_id: string | null;
+  invoice_id: bigint | null;
+  position: number;
+  description: string;
+  ledger_code: string;
+  participant_external_id: string | null;
+  rl24_eligible: boolean;
+  method: string | null;
+  reference: string;
+  scheduled: boolean;
+  voided: boolean;
+  covered_by_scheduled: boolean;
+}
+
+/** One account with every document, its status and remainder, its allocations and what is left open. */
+export async function accountStatement(context: TallyContext, accountExternalId: string): Promise<Outcome<AccountStatement>> {
+  return outcomeOf(async () => {
+    const organisationId = context.organisation.id;
+    const [account] = await context.database.query<{ id: bigint; owner_name: string; owner_email: string }>(
+      'select id, owner_name, owner_email from account where org_id = $1 and external_id = $2',
+      [organisationId, accountExternalId],
+    );
+    if (!account) refuse('account_not_found', `No account has the id ${accountExternalId}`, { path: 'account' });
+    const records = await context.database.query<DocumentRecord>(
+      `select d.id, d.external_id, d.kind, d.side, d.date, d.amount_minor, d.allocated_minor, invoice.external_id as invoice_external_id,
+              d.invoice_id, d.position, d.description, d.ledger_code, p.external_id as participant_external_id, d.rl24_eligible, d.method,
+              d.reference, d.scheduled, d.voided_at is not null as voided,
+              exists (select 1 from allocation a join document c on c.org_id = a.org_id and c.id = a.credit_id
+                      where a.org_id = d.org_id and a.debit_id = d.id and a.removed_at is null and c.scheduled) as covered_by_scheduled
+       from document d
+       left join document invoice on invoice.org_id = d.org_id and invoice.id = d.invoice_id
+       left join participant p on p.org_id = d.org_id and p.id = d.participant_id
+       where d.org_id = $1 and d.account_id = $2
+       order by d.date desc, coalesce(d.invoice_id, d.id) desc, d.position`,
+      [organisationId, account.id],
+    );
+    const itemsByInvoice = new Map<bigint, DocumentRecord[]>();
+    for (const record of records) {
+      if (record.invoice_id === null) continue;
+      const items = itemsByInvoice.get(record.invoice_id) ?? [];
+      items.push(record);
+      itemsByInvoice.set(record.invoice_id, items);
+    }
+    const coverage = (record: DocumentRecord) => ({ amountMinor: record.amount_minor, allocatedMinor: record.allocated_minor, coveredByScheduledInstallment: record.covered_by_scheduled });
+    let balanceMinor = 0n;
+    let openCreditMinor = 0n;
+    let openDebitMinor = 0n;
+    const documents = records.map((record): DocumentView => {
+      const items = itemsByInvoice.get(record.id) ?? [];
+      const amountMinor = record.kind === 'invoice' ? items.reduce((total, item) => total + item.amount_minor, 0n) : record.amount_minor;
+      const allocatedMinor = record.kind === 'invoice' ? items.reduce((total, item) => total + item.allocated_minor, 0n) : record.allocated_minor;
+      if (!record.voided && record.side === 'debit') {
+        balanceMinor += record.amount_minor;
+        openDebitMinor += record.amount_minor - record.allocated_minor;
+      }
+      if (!record.voided && record.side === 'credit') {
+        balanceMinor -= record.amount_minor;
+        openCreditMinor += record.amount_minor - record.allocated_minor;
+      }
+      const status: DebitStatus = record.kind === 'invoice' ? invoiceStatus(items.map(coverage)) : record.side === 'debit' ? debitStatus(coverage(record)) : creditStatus(coverage(record));
+      return {
+        id: record.external_id,
+        kind: record.kind,
+        date: record.date,
+        amountMinor,
+        allocatedMinor,
+        remainingMinor: record.voided ? 0n : amountMinor - allocatedMinor,
+        status,
+        invoiceId: record.invoice_external_id,
+        position: Number(record.position),
+        description: record.description,
+        ledgerCode: record.ledger_code,
+        participantId: record.participant_external_id,
+        rl24Eligible: record.rl24_eligible,
+        method: record.method,
+        reference: record.reference,
+        scheduled: record.scheduled,
+        voided: record.voided,
+      };
+    });
+    const allocations = await context.database.query<{ id: bigint; credit: string; debit: string; amount_minor: bigint; source: string; run_id: bigint | null; created_by: string; created_at: Date }>(
+      `select a.id, c.external_id as credit, d.external_id as debit, a.amount_minor, a.source, a.run_id, a.created_by, a.created_at
+       from allocation a join document c on c.org_id = a.org_id and c.id = a.credit_id join document d on d.org_id = a.org_id and d.id = a.debit_id
+       where a.org_id = $1 and a.account_id = $2 and a.removed_at is null order by a.id`,
+      [organisationId, account.id],
+    );
+    return {
+      accountId: accountExternalId,
+      ownerName: account.owner_name,
+      ownerEmail: account.owner_email,
+      balanceMinor,
+      openCreditMinor,
+      openDebitMinor,
+      openReason: explainOpen(openCreditMinor, openDebitMinor),
+      documents,
+      allocations: allocations.map((row) => ({
+        allocationId: row.id.toString(),
+        creditId: row.credit,
+        debitId: row.debit,
+        amountMinor: row.amount_minor,
+        source: row.source,
+        runId: row.run_id?.toString() ?? null,
+        createdBy: row.created_by,
+        createdAt: row.created_at,
+      })),
+    };
+  });
+}
+
+export interface UnreconciledDocument {
+  readonly id: string;
+  readonly kind: DocumentKind;
+  readonly date: string;
+  readonly amountMinor: AmountMinor;
+  readonly remainingMinor: AmountMinor;
+}
+
+export interface UnreconciledAccount {
+  readonly accountId: string;
+  readonly ownerName: string;
+  readonly documents: readonly UnreconciledDocument[];
+  readonly remainingMinor: AmountMinor;
+}
+
+export const unreconciledSorts = ['owner', 'account', 'remaining'] as const;
+export type UnreconciledSort = (typeof unreconciledSorts)[number];
+
+export interface UnreconciledQuery {
+  readonly search?: string;
+  readonly sort?: UnreconciledSort;
+  readonly page?: number;
+  readonly pageSize?: number;
+}
+
+/**
+ * The "Unreconciled items" list: accounts holding payments, deposits, credits or cancellations not
+ * fully allocated, or refunds not fully covered, with those documents by receipt id. Paged.
+ */
+export async function unreconciledAccounts(context: TallyContext, query: UnreconciledQuery = {}): Promise<Outcome<{ total: number; accounts: UnreconciledAccount[] }>> {
+  return outcomeOf(async () => {
+    const pageSize = query.pageSize ?? 50;
+    const page = query.page ?? 1;
+    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > listPageSizeMax) refuse('value_is_not_allowed', `Page size must be 1 to ${listPageSizeMax}`, { path: 'pageSize' });
+    if (!Number.isInteger(page) || page < 1) refuse('value_is_not_allowed', 'Page must be 1 or more', { path: 'page' });
+    const order = { owner: 'a.owner_name, a.external_id', account: 'a.external_id', remaining: 'remaining_minor desc, a.external_id' }[query.sort ?? 'owner'];
+    const search = query.search ? `%${query.search.replace(/[\\%_]/g, (match) => `\\${match}`)}%` : null;
+    const rows = await context.database.query<{ external_id: string; owner_name: string; remaining_minor: bigint; documents: string; total: bigint }>(
+      `with open_document as (
+         select d.account_id, d.external_id, d.kind, d.date, d.amount_minor, d.amount_minor - d.allocated_minor as remaining_minor
+         from document d where d.org_id = $1 and d.voided_at is null and d.allocated_minor < d.amount_minor
+           and (d.side = 'credit' or d.kind = 'refund'))
+       select a.external_id, a.owner_name, sum(o.remaining_minor)::bigint as remaining_minor, count(*) over () as total,
+              json_agg(json_build_object('id', o.external_id, 'kind', o.kind, 'date', o.date, 'amount', o.amount_minor::text,
+                                         'remaining', o.remaining_minor::text) order by o.date, o.external_id)::text as documents
+       from open_document o join account a on a.org_id = $1 and a.id = o.account_id
+       where $2::text is null or a.owner_name ilike $2 or a.external_id ilike $2 or a.owner_email ilike $2
+       group by a.id, a.external_id, a.owner_name
+       order by ${order} limit $3 offset $4`,
+      [context.organisation.id, search, pageSize, (page - 1) * pageSize],
+    );
+    return {
+      total: Number(rows[0]?.total ?? 0),
+      accounts: rows.map((row) => ({
+        accountId: row.external_id,
+        ownerName: row.owner_name,
+        remainingMinor: row.remaining_minor,
+        documents: (JSON.parse(row.documents) as { id: string; kind: DocumentKind; date: string; amount: string; remaining: string }[]).map((document) => ({
+          id: document.id,
+          kind: document.kind,
+          date: document.date,
+          amountMinor: BigInt(document.amount),
+          remainingMinor: BigInt(document.remaining),
+        })),
+      })),
+    };
+  });
+}

@@ -1,0 +1,32 @@
+import type { Organisation } from './organisations.ts';
+import type { Database } from '../storage/database.ts';
+import { isSqlError } from '../storage/database.ts';
+import { RefusalError, type Outcome } from '../core/outcome.ts';
+
+/** Who acts, in which organisation, on which database: the first argument of every service. */
+export interface TallyContext {
+  readonly database: Database;
+  readonly organisation: Organisation;
+  /** Recorded in the audit trail: a user's email, `cli:<login>`, or `system`. */
+  readonly actor: string;
+}
+
+/**
+ * The boundary of every service: refusals thrown to unwind a transaction become outcomes, and the
+ * database's own invariant checks (the last line of defence against a race) become the refusal
+ * they stand for. Anything else is a bug and propagates.
+ */
+export async function outcomeOf<T>(work: () => Promise<T>): Promise<Outcome<T>> {
+  try {
+    return { ok: true, value: await work() };
+  } catch (error) {
+    if (error instanceof RefusalError) return { ok: false, refusal: error.refusal };
+    if (isSqlError(error) && error.code === '23514' && error.constraint === 'document_allocated_within_amount') {
+      return {
+        ok: false,
+        refusal: { code: 'allocation_exceeds_remaining', message: "The allocation would exceed a document's remainder; nothing was written" },
+      };
+    }
+    throw error;
+  }
+}

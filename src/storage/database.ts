@@ -1,0 +1,59 @@
+/**
+ * The storage port. Everything above storage/ talks to a Database; one adapter per engine
+ * (PGlite embedded, PostgreSQL over the network) implements it. SQL is written once, in the
+ * PostgreSQL dialect both engines speak.
+ *
+ * Type mapping is the same on both: int8 -> bigint, date -> 'YYYY-MM-DD' text, numeric -> text,
+ * timestamptz -> Date.
+ */
+export interface SqlExecutor {
+  query<Row = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<Row[]>;
+  /** Runs several statements separated by semicolons, without parameters (migrations). */
+  executeScript(sql: string): Promise<void>;
+}
+
+export type DatabaseDialect = 'pglite' | 'postgres';
+
+export interface Database extends SqlExecutor {
+  readonly dialect: DatabaseDialect;
+  /**
+   * Runs `work` in one transaction; commits if it returns, rolls back if it throws. Deadlocks and
+   * serialization failures are retried a bounded number of times, so `work` must be repeatable.
+   */
+  transaction<T>(work: (transaction: SqlExecutor) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** Rolls a transaction back on purpose (a dry run) while returning what it computed. */
+export class RollbackWithResult<T> extends Error {
+  override readonly name = 'RollbackWithResult';
+  constructor(readonly result: T) {
+    super('rolled back on purpose');
+  }
+}
+
+/** PostgreSQL error codes the adapters retry: the whole transaction may succeed if run again. */
+export const retryableSqlStates = new Set(['40001', '40P01']);
+
+export interface SqlError {
+  readonly code?: string;
+  readonly constraint?: string;
+  readonly message: string;
+}
+
+export function isSqlError(error: unknown): error is SqlError {
+  return typeof error === 'object' && error !== null && typeof (error as { code?: unknown }).code === 'string';
+}
+
+/** Runs `work` in a transaction that is always rolled back, returning what it computed (dry runs). */
+export async function transactionRolledBack<T>(database: Database, work: (transaction: SqlExecutor) => Promise<T>): Promise<T> {
+  try {
+    await database.transaction(async (transaction) => {
+      throw new RollbackWithResult(await work(transaction));
+    });
+  } catch (error) {
+    if (error instanceof RollbackWithResult) return error.result as T;
+    throw error;
+  }
+  throw new Error('unreachable: the dry-run transaction always throws');
+}
