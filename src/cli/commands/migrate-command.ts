@@ -1,0 +1,16 @@
+import type { Command } from 'commander';
+import { migrate } from '../../storage/migrate.ts';
+import { withDatabase } from '../cli-context.ts';
+
+export function registerMigrateCommand(program: Command): void {
+  program
+    .command('migrate')
+    .description('Create or update the database schema (also done automatically on first use)')
+    .action(async () => {
+      // Opening the database already migrates; asking again reports that nothing is left to do.
+      await withDatabase(async (database) => {
+        const applied = await migrate(database);
+        process.stdout.write(applied.length > 0 ? `applied ${applied.join(', ')}\n` : 'schema is up to date\n');
+      });
+    });
+}
