@@ -11,6 +11,11 @@ export const exitCodes = {
   not_found: 66, // EX_NOINPUT: an id names nothing in the organisation.
   conflict: 67, // the request contradicts what is stored (over-allocation, id reused).
   forbidden: 77, // EX_NOPERM.
+  unauthorized: 77,
+  rate_limited: 75, // EX_TEMPFAIL: try again later.
+  too_large: 65,
+  unsupported: 65,
+  unprocessable: 67,
   usage: 64, // EX_USAGE: the command line itself is wrong.
   internal: 70, // EX_SOFTWARE: a bug; the message and stack go to standard error.
 } as const satisfies Record<RefusalKind | 'ok' | 'usage' | 'internal', number>;

@@ -4,7 +4,7 @@
  * maps a kind to a status and the command line to an exit code, in one place each.
  * docs/errors.md documents every code; a test checks that the two agree.
  */
-export const refusalKinds = ['invalid', 'not_found', 'conflict', 'forbidden'] as const;
+export const refusalKinds = ['invalid', 'not_found', 'conflict', 'forbidden', 'unauthorized', 'rate_limited', 'too_large', 'unsupported', 'unprocessable'] as const;
 export type RefusalKind = (typeof refusalKinds)[number];
 
 export const refusalCatalogue = {
@@ -39,6 +39,9 @@ export const refusalCatalogue = {
   reference_not_found: { kind: 'not_found', description: 'The reference names no invoice, item or refund of the organisation.' },
   allocation_not_found: { kind: 'not_found', description: 'No reconciliation matches.' },
   run_not_found: { kind: 'not_found', description: 'No reconciliation run has this id in the organisation.' },
+  user_not_found: { kind: 'not_found', description: 'No member of the organisation has this id.' },
+  token_not_found: { kind: 'not_found', description: 'No API token has this id in the organisation.' },
+  route_not_found: { kind: 'not_found', description: 'No API route answers this method and path.' },
 
   // Requests that conflict with what is stored.
   organisation_exists: { kind: 'conflict', description: 'An organisation with this slug already exists.' },
@@ -65,8 +68,23 @@ export const refusalCatalogue = {
   balance_is_not_owing: { kind: 'conflict', description: 'The account has no balance owing to pay.' },
   amount_differs_from_balance: { kind: 'conflict', description: 'A balance payment must equal the account balance.' },
 
-  // Permission refusals (used by the HTTP layer; listed here so the catalogue is whole).
+  last_owner_cannot_leave: { kind: 'conflict', description: 'An organisation keeps at least one owner.' },
+  run_is_finished: { kind: 'conflict', description: 'The run has already finished and cannot be cancelled.' },
+
+  // Access and HTTP protocol refusals.
   permission_denied: { kind: 'forbidden', description: 'The caller lacks the permission this action needs.' },
+  not_signed_in: { kind: 'unauthorized', description: 'Sign in, or send a valid API token.' },
+  sign_in_failed: { kind: 'unauthorized', description: 'The email or password is wrong.' },
+  csrf_token_invalid: { kind: 'forbidden', description: 'The X-CSRF-Token header is missing or does not match the session.' },
+  too_many_requests: { kind: 'rate_limited', description: 'Too many attempts; wait before trying again.' },
+  request_is_invalid: { kind: 'invalid', description: 'The request does not match the API schema (type, required field, unknown field, format).' },
+  body_is_not_json: { kind: 'invalid', description: 'The request body is not valid JSON.' },
+  body_is_too_large: { kind: 'too_large', description: 'The request body is larger than the limit.' },
+  media_type_is_unsupported: { kind: 'unsupported', description: 'The Content-Type is not one this route accepts.' },
+  method_not_allowed: { kind: 'not_found', description: 'This path does not answer this method.' },
+  idempotency_key_reused: { kind: 'unprocessable', description: 'The Idempotency-Key was already used with a different request body.' },
+  idempotency_key_in_progress: { kind: 'conflict', description: 'A request with this Idempotency-Key is still running; retry shortly.' },
+  idempotency_key_is_invalid: { kind: 'invalid', description: 'The Idempotency-Key must be 1 to 255 visible characters.' },
 } as const satisfies Record<string, { kind: RefusalKind; description: string }>;
 
 export type RefusalCode = keyof typeof refusalCatalogue;

@@ -1,0 +1,25 @@
+/**
+ * Roles and the named permissions they grant. Every HTTP route and every service entry point used
+ * by the API names the one permission it needs; the matrix is documented in docs/permissions.md
+ * and a test checks the two agree.
+ */
+export const permissions = ['read_billing', 'write_billing', 'reconcile', 'read_reports', 'manage_settings', 'manage_users'] as const;
+export type Permission = (typeof permissions)[number];
+
+export const roles = ['owner', 'admin', 'accountant', 'viewer'] as const;
+export type Role = (typeof roles)[number];
+
+export const rolePermissions: Readonly<Record<Role, readonly Permission[]>> = {
+  owner: ['read_billing', 'write_billing', 'reconcile', 'read_reports', 'manage_settings', 'manage_users'],
+  admin: ['read_billing', 'write_billing', 'reconcile', 'read_reports', 'manage_settings'],
+  accountant: ['read_billing', 'reconcile', 'read_reports'],
+  viewer: ['read_billing'],
+};
+
+export function roleGrants(role: Role, permission: Permission): boolean {
+  return rolePermissions[role].includes(permission);
+}
+
+export function isRole(value: string): value is Role {
+  return (roles as readonly string[]).includes(value);
+}

@@ -1,0 +1,75 @@
+import cookie from '@fastify/cookie';
+import multipart from '@fastify/multipart';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Database } from '../storage/database.ts';
+import { installAuthentication } from './authentication.ts';
+import { ErrorResponse } from './schemas.ts';
+import { installErrorHandling } from './error-handler.ts';
+import { importUploadBytesMax, requestBodyBytesMax } from './http-limits.ts';
+import { installIdempotency } from './idempotency.ts';
+import { installOrganisationScope } from './organisation-scope.ts';
+import { registerApiRoutes } from './routes/index.ts';
+
+export interface AppOptions {
+  readonly database: Database;
+  readonly logger?: FastifyServerOptions['logger'];
+  /** Marks the session cookie Secure; on behind HTTPS, off for http://localhost. */
+  readonly secureCookies?: boolean;
+  /** Rate limits are per process; tests may raise them. */
+  readonly signInAttemptsMax?: number;
+}
+
+export type TallyApp = FastifyInstance;
+
+/**
+ * Builds the whole HTTP application without listening (tests use `app.inject()`); server.ts
+ * listens. Routes are plugins, one per resource, under /api/v1.
+ */
+export async function buildApp(options: AppOptions): Promise<TallyApp> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: requestBodyBytesMax,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
+    // Long reconciliation previews can take a while; sockets otherwise time out at the default.
+    requestTimeout: 120_000,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  await app.register(cookie);
+  await app.register(rateLimit, { global: false });
+  await app.register(multipart, { limits: { fileSize: importUploadBytesMax, files: 10, fields: 10 } });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Tally API',
+        version: '1.0.0',
+        description:
+          'Billing reconciliation. Amounts are decimal strings with the currency\'s minor digits ("60.00"). ' +
+          'Authenticate with `Authorization: Bearer <API token>`, or sign in for a session cookie and send `X-CSRF-Token` on writes. ' +
+          'Every POST accepts an `Idempotency-Key`. Errors are `{ "error": { "code", "message", "details" } }` (see docs/errors.md).',
+      },
+      components: {
+        securitySchemes: {
+          apiToken: { type: 'http', scheme: 'bearer', description: 'An API token (tly_…), scoped to one organisation and role' },
+          session: { type: 'apiKey', in: 'cookie', name: 'tally_session' },
+        },
+      },
+      security: [{ apiToken: [] }, { session: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+  app.addSchema(ErrorResponse);
+
+  installErrorHandling(app);
+  installAuthentication(app, options.database);
+  installOrganisationScope(app, options.database);
+  installIdempotency(app, options.database);
+
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  await app.register(registerApiRoutes, { prefix: '/api', database: options.database, secureCookies: options.secureCookies ?? false, signInAttemptsMax: options.signInAttemptsMax });
+  return app;
+}

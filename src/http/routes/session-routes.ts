@@ -1,0 +1,72 @@
+import { Type } from 'typebox';
+import type { FastifyInstance } from 'fastify';
+import { authenticate, membershipsOf } from '../../services/access/users.ts';
+import { closeSession, openSession, sessionLifetimeHours } from '../../services/access/sessions.ts';
+import { sessionCookieName } from '../authentication.ts';
+import { sendRefusal } from '../error-handler.ts';
+import { signInAttemptsMax, signInWindowMs } from '../http-limits.ts';
+import { errorResponses } from '../schemas.ts';
+import type { RouteOptions } from './index.ts';
+
+const SessionView = Type.Object({
+  email: Type.String(),
+  csrf_token: Type.String({ description: 'Send as X-CSRF-Token on every POST, PATCH and DELETE made with the session cookie' }),
+  organisations: Type.Array(Type.Object({ slug: Type.String(), name: Type.String(), role: Type.String() })),
+});
+
+/** Sign in, who am I, sign out. The session lives in an HttpOnly, SameSite=Strict cookie. */
+export async function sessionRoutes(app: FastifyInstance, options: RouteOptions): Promise<void> {
+  const { database } = options;
+  const describe = async (userId: bigint, email: string, csrfToken: string) => ({
+    email,
+    csrf_token: csrfToken,
+    organisations: (await membershipsOf(database, userId)).map((membership) => ({ slug: membership.slug, name: membership.name, role: membership.role })),
+  });
+
+  app.post(
+    '/session',
+    {
+      config: {
+        rateLimit: {
+          max: options.signInAttemptsMax ?? signInAttemptsMax,
+          timeWindow: signInWindowMs,
+          keyGenerator: (request) => `${request.ip}:${String((request.body as { email?: unknown } | undefined)?.email ?? '').toLowerCase()}`,
+        },
+      },
+      schema: {
+        tags: ['session'],
+        summary: 'Sign in with email and password',
+        security: [],
+        body: Type.Object({ email: Type.String({ maxLength: 320 }), password: Type.String({ maxLength: 200 }) }, { additionalProperties: false }),
+        response: { 200: SessionView, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const { email, password } = request.body as { email: string; password: string };
+      const user = await authenticate(database, email, password);
+      if (!user) return sendRefusal(reply, { code: 'sign_in_failed', message: 'The email or password is wrong' });
+      const { sessionSecret, csrfToken } = await openSession(database, user.id);
+      reply.setCookie(sessionCookieName, sessionSecret, {
+        httpOnly: true,
+        sameSite: 'strict',
+        secure: options.secureCookies,
+        path: '/',
+        maxAge: sessionLifetimeHours * 3600,
+      });
+      return describe(user.id, user.email, csrfToken);
+    },
+  );
+
+  app.get('/session', { schema: { tags: ['session'], summary: 'The signed-in user and their organisations', response: { 200: SessionView, ...errorResponses } } }, async (request, reply) => {
+    const principal = request.principal;
+    if (principal?.kind !== 'session') return sendRefusal(reply, { code: 'not_signed_in', message: 'Sign in first' });
+    return describe(principal.userId, principal.email, principal.csrfToken);
+  });
+
+  app.delete('/session', { schema: { tags: ['session'], summary: 'Sign out', response: { 204: Type.Null(), ...errorResponses } } }, async (request, reply) => {
+    const principal = request.principal;
+    if (principal?.kind === 'session') await closeSession(database, principal.sessionSecret);
+    reply.clearCookie(sessionCookieName, { path: '/' });
+    return reply.status(204).send();
+  });
+}

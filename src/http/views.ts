@@ -1,0 +1,97 @@
+import { formatAmountMinor } from '../core/money.ts';
+import type { AccountStatement, UnreconciledAccount } from '../services/account-view.ts';
+import type { RunSummary } from '../services/auto-reconcile.ts';
+import { openReasonMessages } from '../core/open-explanation.ts';
+
+/**
+ * JSON views of service results: amounts as decimal strings with exactly the currency's minor
+ * digits, ids as the organisation's own ids, field names as in the CSV formats.
+ */
+export function money(amountMinor: bigint, minorDigits: number): string {
+  return formatAmountMinor(amountMinor, minorDigits);
+}
+
+export function accountStatementView(statement: AccountStatement, minorDigits: number) {
+  const amount = (value: bigint) => money(value, minorDigits);
+  return {
+    account_id: statement.accountId,
+    owner_name: statement.ownerName,
+    owner_email: statement.ownerEmail,
+    balance: amount(statement.balanceMinor),
+    open_credit: amount(statement.openCreditMinor),
+    open_debit: amount(statement.openDebitMinor),
+    open_reason: statement.openReason,
+    open_reason_message: openReasonMessages[statement.openReason],
+    documents: statement.documents.map((document) => ({
+      document_id: document.id,
+      kind: document.kind,
+      date: document.date,
+      amount: amount(document.amountMinor),
+      allocated: amount(document.allocatedMinor),
+      remaining: amount(document.remainingMinor),
+      status: document.voided ? 'void' : document.status,
+      invoice_id: document.invoiceId,
+      position: document.position,
+      description: document.description,
+      ledger_code: document.ledgerCode,
+      participant_id: document.participantId,
+      rl24_eligible: document.rl24Eligible,
+      method: document.method,
+      reference: document.reference,
+      scheduled: document.scheduled,
+      voided: document.voided,
+    })),
+    allocations: statement.allocations.map((allocation) => ({
+      allocation_id: allocation.allocationId,
+      receipt_id: allocation.creditId,
+      target_id: allocation.debitId,
+      amount: amount(allocation.amountMinor),
+      source: allocation.source,
+      run_id: allocation.runId,
+      created_by: allocation.createdBy,
+      created_at: allocation.createdAt.toISOString(),
+    })),
+  };
+}
+
+export function unreconciledAccountView(account: UnreconciledAccount, minorDigits: number) {
+  return {
+    account_id: account.accountId,
+    owner_name: account.ownerName,
+    remaining: money(account.remainingMinor, minorDigits),
+    documents: account.documents.map((document) => ({
+      document_id: document.id,
+      kind: document.kind,
+      date: document.date,
+      amount: money(document.amountMinor, minorDigits),
+      remaining: money(document.remainingMinor, minorDigits),
+    })),
+  };
+}
+
+export function runSummaryView(summary: RunSummary, minorDigits: number) {
+  return {
+    run_id: summary.runId?.toString() ?? null,
+    dry_run: summary.dryRun,
+    strategy: summary.strategy,
+    accounts_total: summary.accountsTotal,
+    allocations_count: summary.allocationsCount,
+    allocated: money(summary.allocatedMinor, minorDigits),
+    allocations_by_pass: {
+      referenced_debit: summary.allocationsByPass.referencedDebit,
+      referenced_invoice: summary.allocationsByPass.referencedInvoice,
+      oldest_first: summary.allocationsByPass.oldestFirst,
+    },
+    accounts_left_open: summary.accountsLeftOpen,
+    accounts_left_open_listed: summary.accountsLeftOpenListed.map((account) => ({
+      account_id: account.accountId,
+      reason: account.reason,
+      reason_message: openReasonMessages[account.reason],
+      open_credit: money(account.openCreditMinor, minorDigits),
+      open_debit: money(account.openDebitMinor, minorDigits),
+    })),
+    ...(summary.plannedAllocations
+      ? { planned_allocations: summary.plannedAllocations.map((allocation) => ({ receipt_id: allocation.creditId, target_id: allocation.debitId, amount: money(allocation.amountMinor, minorDigits) })) }
+      : {}),
+  };
+}

@@ -1,0 +1,67 @@
+import { isRole, type Role } from '../../core/permissions.ts';
+import { refuse, type Outcome } from '../../core/outcome.ts';
+import { textLengthMax } from '../../core/limits.ts';
+import type { SqlExecutor } from '../../storage/database.ts';
+import { outcomeOf } from '../context.ts';
+import { hashSecret, newSecret } from './secrets.ts';
+
+export const apiTokenPrefix = 'tly_';
+
+export interface ApiTokenView {
+  readonly id: bigint;
+  readonly name: string;
+  readonly role: Role;
+  readonly createdBy: string;
+  readonly createdAt: Date;
+  readonly lastUsedAt: Date | null;
+  readonly revokedAt: Date | null;
+}
+
+export interface TokenPrincipal {
+  readonly organisationId: bigint;
+  readonly tokenId: bigint;
+  readonly name: string;
+  readonly role: Role;
+}
+
+/** Creates a token for one organisation and role. The secret is returned once and never stored. */
+export async function createApiToken(executor: SqlExecutor, organisationId: bigint, input: { name: string; role: string }, createdBy: string): Promise<Outcome<{ token: string; view: ApiTokenView }>> {
+  return outcomeOf(async () => {
+    const name = input.name.trim();
+    if (name === '') refuse('field_is_required', 'name is required', { path: 'name' });
+    if (name.length > textLengthMax) refuse('text_is_too_long', `name is longer than ${textLengthMax} characters`, { path: 'name' });
+    if (!isRole(input.role)) refuse('value_is_not_allowed', `role must be owner, admin, accountant or viewer, not "${input.role}"`, { path: 'role' });
+    const token = newSecret(apiTokenPrefix);
+    const [row] = await executor.query<{ id: bigint; created_at: Date }>(
+      'insert into api_token (org_id, name, token_hash, role, created_by) values ($1, $2, $3, $4, $5) returning id, created_at',
+      [organisationId, name, hashSecret(token), input.role, createdBy],
+    );
+    return { token, view: { id: row!.id, name, role: input.role, createdBy, createdAt: row!.created_at, lastUsedAt: null, revokedAt: null } };
+  });
+}
+
+export async function listApiTokens(executor: SqlExecutor, organisationId: bigint): Promise<ApiTokenView[]> {
+  const rows = await executor.query<{ id: bigint; name: string; role: Role; created_by: string; created_at: Date; last_used_at: Date | null; revoked_at: Date | null }>(
+    'select id, name, role, created_by, created_at, last_used_at, revoked_at from api_token where org_id = $1 order by id',
+    [organisationId],
+  );
+  return rows.map((row) => ({ id: row.id, name: row.name, role: row.role, createdBy: row.created_by, createdAt: row.created_at, lastUsedAt: row.last_used_at, revokedAt: row.revoked_at }));
+}
+
+export async function revokeApiToken(executor: SqlExecutor, organisationId: bigint, tokenId: bigint): Promise<Outcome<{ revoked: true }>> {
+  return outcomeOf(async () => {
+    const rows = await executor.query('update api_token set revoked_at = coalesce(revoked_at, now()) where org_id = $1 and id = $2 returning id', [organisationId, tokenId]);
+    if (rows.length === 0) refuse('token_not_found', `No API token has the id ${tokenId}`, { path: 'token' });
+    return { revoked: true as const };
+  });
+}
+
+/** Finds the live token behind a secret and records its use. */
+export async function findApiToken(executor: SqlExecutor, token: string): Promise<TokenPrincipal | null> {
+  if (!token.startsWith(apiTokenPrefix)) return null;
+  const [row] = await executor.query<{ org_id: bigint; id: bigint; name: string; role: Role }>(
+    'update api_token set last_used_at = now() where token_hash = $1 and revoked_at is null returning org_id, id, name, role',
+    [hashSecret(token)],
+  );
+  return row ? { organisationId: row.org_id, tokenId: row.id, name: row.name, role: row.role } : null;
+}
