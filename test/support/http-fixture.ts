@@ -1,5 +1,6 @@
 import { roles, type Role } from '../../src/core/permissions.ts';
 import { unwrap } from '../../src/core/outcome.ts';
+import type { Response } from 'light-my-request';
 import { buildApp, type TallyApp } from '../../src/http/app.ts';
 import { createApiToken } from '../../src/services/access/api-tokens.ts';
 import { addUser } from '../../src/services/access/users.ts';
@@ -14,7 +15,7 @@ export interface HttpFixture {
   readonly ownerEmail: string;
   readonly ownerPassword: string;
   /** Sends a request as the given role (owner by default) with a JSON body. */
-  request(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown, options?: { role?: Role; headers?: Record<string, string> }): ReturnType<TallyApp['inject']>;
+  request(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown, options?: { role?: Role; headers?: Record<string, string> }): Promise<Response>;
 }
 
 let sequence = 0;
