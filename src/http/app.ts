@@ -11,7 +11,7 @@ import { ErrorResponse } from './schemas.ts';
 import { installErrorHandling } from './error-handler.ts';
 import { importUploadBytesMax, requestBodyBytesMax } from './http-limits.ts';
 import { installIdempotency } from './idempotency.ts';
-import { installOrganisationScope } from './organisation-scope.ts';
+import { installOrganisationScope, type GuardedRoute } from './organisation-scope.ts';
 import { registerApiRoutes } from './routes/index.ts';
 
 export interface AppOptions {
@@ -23,7 +23,10 @@ export interface AppOptions {
   readonly signInAttemptsMax?: number;
 }
 
-export type TallyApp = FastifyInstance;
+export type TallyApp = FastifyInstance & {
+  /** Every route under an organisation with the permission it needs (the permission matrix). */
+  readonly guardedRoutes: readonly GuardedRoute[];
+};
 
 /**
  * Builds the whole HTTP application without listening (tests use `app.inject()`); server.ts
@@ -66,10 +69,11 @@ export async function buildApp(options: AppOptions): Promise<TallyApp> {
 
   installErrorHandling(app);
   installAuthentication(app, options.database);
-  installOrganisationScope(app, options.database);
+  const guardedRoutes = installOrganisationScope(app, options.database);
+  app.decorate('guardedRoutes', guardedRoutes);
   installIdempotency(app, options.database);
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(registerApiRoutes, { prefix: '/api', database: options.database, secureCookies: options.secureCookies ?? false, signInAttemptsMax: options.signInAttemptsMax });
-  return app;
+  return app as unknown as TallyApp;
 }

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { assert } from '../core/assert.ts';
-import { roleGrants, type Role } from '../core/permissions.ts';
+import { roleGrants, type Permission, type Role } from '../core/permissions.ts';
 import type { Database } from '../storage/database.ts';
 import { findOrganisation } from '../services/organisations.ts';
 import { csrfHeaderName } from './authentication.ts';
@@ -15,10 +15,19 @@ const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
  * the organisation (404: another organisation's existence is not revealed) and hold the route's
  * permission (403). Every such route must declare its permission; registering one without fails.
  */
-export function installOrganisationScope(app: FastifyInstance, database: Database): void {
+export interface GuardedRoute {
+  readonly method: string;
+  readonly url: string;
+  readonly permission: Permission;
+}
+
+export function installOrganisationScope(app: FastifyInstance, database: Database): GuardedRoute[] {
+  const guardedRoutes: GuardedRoute[] = [];
   app.addHook('onRoute', (route) => {
     if (route.url.startsWith('/api/v1/orgs/:org')) {
-      assert(route.config?.permission, `route ${route.method} ${route.url} must declare the permission it needs`);
+      const permission = route.config?.permission;
+      assert(permission, `route ${route.method} ${route.url} must declare the permission it needs`);
+      for (const method of [route.method].flat()) if (method !== 'HEAD') guardedRoutes.push({ method, url: route.url, permission });
     }
   });
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
@@ -45,6 +54,7 @@ export function installOrganisationScope(app: FastifyInstance, database: Databas
     }
     request.scope = { context: { database, organisation: found.value, actor: actorOf(principal) }, role };
   });
+  return guardedRoutes;
 }
 
 /** The organisation scope of a guarded route; the hook above guarantees it is set. */

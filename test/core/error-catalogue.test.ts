@@ -6,7 +6,7 @@ import { errorDocsPath, renderErrorDocs } from '../../scripts/error-docs.ts';
 describe('error catalogue', () => {
   const document = readFileSync(errorDocsPath, 'utf8');
 
-  it('docs/errors.md is up to date with the catalogue (run npm run docs:errors)', () => {
+  it('docs/errors.md is up to date with the catalogue (run npm run docs:generate)', () => {
     expect(document).toBe(renderErrorDocs());
   });
 

@@ -1,0 +1,17 @@
+import { writeFileSync } from 'node:fs';
+import { buildApp } from '../src/http/app.ts';
+import { migrate } from '../src/storage/migrate.ts';
+import { openPgliteDatabase } from '../src/storage/pglite-database.ts';
+import { errorDocsPath, renderErrorDocs } from './error-docs.ts';
+import { permissionDocsPath, renderPermissionDocs } from './permission-docs.ts';
+
+/** Regenerates the documents derived from code: docs/errors.md and docs/permissions.md. */
+const database = await openPgliteDatabase();
+await migrate(database);
+const app = await buildApp({ database });
+await app.ready();
+writeFileSync(errorDocsPath, renderErrorDocs());
+writeFileSync(permissionDocsPath, renderPermissionDocs(app.guardedRoutes));
+await app.close();
+await database.close();
+process.stdout.write(`wrote ${errorDocsPath}\nwrote ${permissionDocsPath}\n`);

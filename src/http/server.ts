@@ -1,0 +1,81 @@
+import { randomBytes } from 'node:crypto';
+import type { Database } from '../storage/database.ts';
+import { databaseSettingsFromEnvironment, openDatabase, type DatabaseSettings } from '../storage/open-database.ts';
+import { addUser } from '../services/access/users.ts';
+import { buildApp, type TallyApp } from './app.ts';
+import { pruneIdempotencyKeys } from './idempotency.ts';
+
+export interface ServerSettings {
+  readonly port: number;
+  readonly host: string;
+  readonly database: DatabaseSettings;
+  readonly adminEmail: string;
+  readonly adminPassword: string | undefined;
+  readonly secureCookies: boolean;
+}
+
+export function serverSettingsFromEnvironment(environment: NodeJS.ProcessEnv = process.env): ServerSettings {
+  return {
+    port: Number(environment.PORT ?? 3000),
+    host: environment.HOST ?? 'localhost',
+    database: databaseSettingsFromEnvironment(environment),
+    adminEmail: environment.TALLY_ADMIN_EMAIL ?? 'admin@example.org',
+    adminPassword: environment.TALLY_ADMIN_PASSWORD || undefined,
+    secureCookies: environment.TALLY_SECURE_COOKIES === 'true',
+  };
+}
+
+/** How often expired idempotency keys are pruned. */
+const pruneIntervalMs = 60 * 60 * 1000;
+
+export interface RunningServer {
+  readonly app: TallyApp;
+  readonly database: Database;
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+/** Seeds a demo organisation the first time the server starts on an empty database. */
+export type DemoSeeder = (database: Database, settings: ServerSettings) => Promise<{ slug: string; email: string; password: string } | null>;
+
+/**
+ * Starts Tally: opens (and migrates) the database, seeds the demo on first start, listens, and
+ * shuts down gracefully on SIGINT/SIGTERM: stop accepting requests, let those in flight finish,
+ * stop background work at a batch boundary, then close the database.
+ */
+export async function startServer(settings: ServerSettings, seedDemo?: DemoSeeder): Promise<RunningServer> {
+  const database = await openDatabase(settings.database);
+  const demo = seedDemo ? await seedDemo(database, settings) : null;
+  const app = await buildApp({ database, logger: { level: process.env.LOG_LEVEL ?? 'info' }, secureCookies: settings.secureCookies });
+  const prune = setInterval(() => {
+    pruneIdempotencyKeys(database).catch((error: unknown) => app.log.error({ err: error }, 'pruning idempotency keys failed'));
+  }, pruneIntervalMs);
+  prune.unref();
+  const address = await app.listen({ port: settings.port, host: settings.host });
+  const url = `http://${settings.host}:${settings.port}`;
+  app.log.info({ url, engine: database.dialect }, 'Tally is listening');
+  if (demo) {
+    process.stdout.write(
+      `\nTally is running at ${url} (API docs at ${url}/api/docs)\n` +
+        `Demo organisation "${demo.slug}" created. Sign in with:\n  email:    ${demo.email}\n  password: ${demo.password}\n\n`,
+    );
+  } else process.stdout.write(`\nTally is running at ${url} (listening on ${address})\n\n`);
+  let stopping: Promise<void> | null = null;
+  const stop = () => {
+    stopping ??= (async () => {
+      clearInterval(prune);
+      await app.close();
+      await database.close();
+    })();
+    return stopping;
+  };
+  return { app, database, url, stop };
+}
+
+/** Adds the first owner of a new organisation, with a generated password when none is given. */
+export async function createOwner(database: Database, organisationId: bigint, email: string, password: string | undefined): Promise<{ email: string; password: string }> {
+  const chosen = password ?? randomBytes(12).toString('base64url');
+  const outcome = await addUser(database, organisationId, { email, password: chosen, role: 'owner' });
+  if (!outcome.ok) throw new Error(`could not create the owner ${email}: ${outcome.refusal.message}`);
+  return { email: outcome.value.user.email, password: chosen };
+}
