@@ -1,0 +1,64 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dialects, type TestDatabase } from '../support/dialects.ts';
+import { httpFixture, type HttpFixture } from '../support/http-fixture.ts';
+
+for (const dialect of dialects) {
+  describe(`Idempotency-Key on ${dialect.name}`, () => {
+    let test: TestDatabase;
+    let http: HttpFixture;
+    beforeAll(async () => {
+      test = await dialect.open();
+      http = await httpFixture(test.database);
+      await http.request('POST', '/accounts', { account_id: 'A-1', owner_name: 'Owner' });
+      await http.request('POST', '/invoices', { invoice_id: 'INV-1', account_id: 'A-1', date: '2026-09-01', items: [{ item_id: 'I-1', amount: '50.00' }, { item_id: 'I-2', amount: '50.00' }] });
+      await http.request('POST', '/receipts', { receipt_id: 'P-1', account_id: 'A-1', date: '2026-09-01', kind: 'payment', amount: '100.00' });
+    });
+    afterAll(async () => {
+      await http.app.close();
+      await test.drop();
+    });
+
+    const activeAllocations = async () => (await http.request('GET', '/accounts/A-1')).json().allocations.length as number;
+
+    it('replays the first response for the same key and body, without running again', async () => {
+      const body = { lines: [{ receipt_id: 'P-1', target_id: 'I-1', amount: '10.00' }] };
+      const first = await http.request('POST', '/allocations', body, { headers: { 'idempotency-key': 'replay-1' } });
+      const second = await http.request('POST', '/allocations', body, { headers: { 'idempotency-key': 'replay-1' } });
+      expect(first.statusCode).toBe(201);
+      expect(second.statusCode).toBe(201);
+      expect(second.body).toBe(first.body);
+      expect(second.headers['idempotent-replayed']).toBe('true');
+      expect(await activeAllocations()).toBe(1);
+    });
+
+    it('refuses the same key with a different body and writes nothing', async () => {
+      const response = await http.request('POST', '/allocations', { lines: [{ receipt_id: 'P-1', target_id: 'I-1', amount: '11.00' }] }, { headers: { 'idempotency-key': 'replay-1' } });
+      expect(response.statusCode).toBe(422);
+      expect(response.json().error.code).toBe('idempotency_key_reused');
+      expect(await activeAllocations()).toBe(1);
+    });
+
+    it('runs concurrent requests with one key once', async () => {
+      const body = { lines: [{ receipt_id: 'P-1', target_id: 'I-2', amount: '5.00' }] };
+      const responses = await Promise.all(Array.from({ length: 8 }, () => http.request('POST', '/allocations', body, { headers: { 'idempotency-key': 'concurrent-1' } })));
+      expect(responses.map((response) => response.statusCode)).toEqual(Array(8).fill(201));
+      expect(new Set(responses.map((response) => response.body)).size).toBe(1);
+      expect(await activeAllocations()).toBe(2);
+    });
+
+    it('replays a refusal too, and keeps keys apart per caller', async () => {
+      const body = { lines: [{ receipt_id: 'P-1', target_id: 'I-1', amount: '999.00' }] };
+      const first = await http.request('POST', '/allocations', body, { headers: { 'idempotency-key': 'refused-1' } });
+      expect(first.json().error.code).toBe('exceeds_credit_remaining');
+      const replay = await http.request('POST', '/allocations', body, { headers: { 'idempotency-key': 'refused-1' } });
+      expect(replay.body).toBe(first.body);
+      const otherCaller = await http.request('POST', '/allocations', { lines: [{ receipt_id: 'P-1', target_id: 'I-1', amount: '1.00' }] }, { role: 'admin', headers: { 'idempotency-key': 'refused-1' } });
+      expect(otherCaller.statusCode).toBe(201);
+    });
+
+    it('refuses a malformed key', async () => {
+      const response = await http.request('POST', '/accounts', { account_id: 'A-2', owner_name: 'Owner' }, { headers: { 'idempotency-key': 'x'.repeat(256) } });
+      expect(response.json().error.code).toBe('idempotency_key_is_invalid');
+    });
+  });
+}
