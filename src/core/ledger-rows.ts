@@ -75,6 +75,8 @@ function parsed<T>(parse: () => T): Outcome<T> {
 function text(fields: Fields, name: string, required: boolean, lengthMax = textLengthMax): string {
   const value = (fields[name] ?? '').trim();
   if (required && value === '') refuse('field_is_required', `${name} is required`, { path: name });
+  // PostgreSQL text cannot hold NUL; refusing it here gives a precise error instead of a database one.
+  if (value.includes('\u0000')) refuse('value_is_not_allowed', `${name} contains a NUL character`, { path: name });
   if (value.length > lengthMax) refuse('text_is_too_long', `${name} is longer than ${lengthMax} characters`, { path: name });
   return value;
 }

@@ -8,7 +8,8 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import type { Database } from '../storage/database.ts';
 import { installAuthentication } from './authentication.ts';
 import { ErrorResponse } from './schemas.ts';
-import { installErrorHandling } from './error-handler.ts';
+import { installErrorHandling, sendRefusal } from './error-handler.ts';
+import { installTextSafety } from './text-safety.ts';
 import { importUploadBytesMax, requestBodyBytesMax } from './http-limits.ts';
 import { installIdempotency } from './idempotency.ts';
 import { installOrganisationScope, type GuardedRoute } from './organisation-scope.ts';
@@ -39,6 +40,12 @@ export async function buildApp(options: AppOptions): Promise<TallyApp> {
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
     // Long reconciliation previews can take a while; sockets otherwise time out at the default.
     requestTimeout: 120_000,
+    // Path parameters carry ids of up to 100 characters, percent-encoded up to three times longer.
+    maxParamLength: 320,
+    // Router-level failures (a path parameter too long, a malformed URL) get the same envelope.
+    frameworkErrors: (error, _request, reply) => {
+      void sendRefusal(reply, { code: 'request_is_invalid', message: error.message });
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   await app.register(cookie);
@@ -68,6 +75,7 @@ export async function buildApp(options: AppOptions): Promise<TallyApp> {
   app.addSchema(ErrorResponse);
 
   installErrorHandling(app);
+  installTextSafety(app);
   installAuthentication(app, options.database);
   const guardedRoutes = installOrganisationScope(app, options.database);
   app.decorate('guardedRoutes', guardedRoutes);
