@@ -27,6 +27,9 @@ export async function outcomeOf<T>(work: () => Promise<T>): Promise<Outcome<T>> 
         refusal: { code: 'allocation_exceeds_remaining', message: "The allocation would exceed a document's remainder; nothing was written" },
       };
     }
+    if (isSqlError(error) && error.code === '23514' && error.constraint === 'document_void_has_no_allocation') {
+      return { ok: false, refusal: { code: 'document_is_void', message: 'A document was voided while it was being allocated; nothing was written' } };
+    }
     throw error;
   }
 }

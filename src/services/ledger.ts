@@ -187,6 +187,12 @@ export async function payBalance(context: TallyContext, payment: Omit<ReceiptRow
         [organisationId, account.id],
       );
       const balanceMinor = balance!.balance_minor;
+      const [stored] = await transaction.query('select id from document where org_id = $1 and external_id = $2', [organisationId, payment.receiptId]);
+      if (stored) {
+        // A retry of a recorded balance payment: the writer skips the same content and refuses other content.
+        await writeReceipts(transaction, organisationId, [{ ...payment, kind: 'payment', reference: '', scheduled: false }], fieldPath);
+        return { balanceMinor, allocationsCount: 0 };
+      }
       if (balanceMinor <= 0n) refuse('balance_is_not_owing', `The account has no balance owing (balance ${formatAmountMinor(balanceMinor, minorDigits)})`, { path: 'amount' });
       if (payment.amountMinor !== balanceMinor) {
         refuse('amount_differs_from_balance', `The balance is ${formatAmountMinor(balanceMinor, minorDigits)}, not ${formatAmountMinor(payment.amountMinor, minorDigits)}`, { path: 'amount' });
