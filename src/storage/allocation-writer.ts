@@ -88,9 +88,10 @@ export async function writeAllocations(
     }
     resolved.push({ creditId: credit.id, debitId: debit.id, amountMinor: line.amountMinor, index });
   }
+  // Every line was imported before (importing a folder again): nothing is left to check or write.
+  if (resolved.length === 0) return { created: 0, existing, allocationIds: [] };
   const byId = new Map([...snapshots.values()].map((snapshot) => [snapshot.id, snapshot]));
   unwrap(checkAllocationRequest(resolved, byId, settings, (position, field) => pathOf(resolved[position]?.index ?? position, field)));
-  if (resolved.length === 0) return { created: 0, existing, allocationIds: [] };
   const inserted = await transaction.query<{ id: bigint }>(
     `insert into allocation (org_id, account_id, credit_id, debit_id, amount_minor, source, created_by)
      select $1, d.account_id, i.credit_id, i.debit_id, i.amount_minor, $5, $6

@@ -143,9 +143,13 @@ export async function writeInvoiceItems(transaction: SqlExecutor, organisationId
     (row) => `Invoice ${String(row.invoice_external_id)} appears with another account or date`,
   );
   await transaction.query(
+    // Invoices are created in the order of their first rows: that is their creation order, which
+    // auto-reconcile uses to tell an older invoice from a newer one on the same date.
     `insert into document (org_id, account_id, kind, side, external_id, date, amount_minor)
-     select distinct on (invoice_external_id) $1, account_id, 'invoice', 'none', invoice_external_id, date, 0
-     from (${input}) i order by invoice_external_id, ordinal
+     select $1, account_id, 'invoice', 'none', invoice_external_id, date, 0
+     from (select distinct on (invoice_external_id) account_id, invoice_external_id, date, ordinal
+           from (${input}) i order by invoice_external_id, ordinal) first_row
+     order by ordinal
      on conflict (org_id, external_id) do nothing`,
     params,
   );
