@@ -41,7 +41,7 @@ export async function buildApp(options: AppOptions): Promise<TallyApp> {
     // Long reconciliation previews can take a while; sockets otherwise time out at the default.
     requestTimeout: 120_000,
     // Path parameters carry ids of up to 100 characters, percent-encoded up to three times longer.
-    maxParamLength: 320,
+    routerOptions: { maxParamLength: 320 },
     // Router-level failures (a path parameter too long, a malformed URL) get the same envelope.
     frameworkErrors: (error, _request, reply) => {
       void sendRefusal(reply, { code: 'request_is_invalid', message: error.message });

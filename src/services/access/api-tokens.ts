@@ -6,6 +6,8 @@ import { outcomeOf } from '../context.ts';
 import { hashSecret, newSecret } from './secrets.ts';
 
 export const apiTokenPrefix = 'tly_';
+/** How often a token's last use is written down. */
+export const tokenUseRecordedEverySeconds = 60;
 
 export interface ApiTokenView {
   readonly id: bigint;
@@ -59,9 +61,13 @@ export async function revokeApiToken(executor: SqlExecutor, organisationId: bigi
 /** Finds the live token behind a secret and records its use. */
 export async function findApiToken(executor: SqlExecutor, token: string): Promise<TokenPrincipal | null> {
   if (!token.startsWith(apiTokenPrefix)) return null;
-  const [row] = await executor.query<{ org_id: bigint; id: bigint; name: string; role: Role }>(
-    'update api_token set last_used_at = now() where token_hash = $1 and revoked_at is null returning org_id, id, name, role',
-    [hashSecret(token)],
+  const [row] = await executor.query<{ org_id: bigint; id: bigint; name: string; role: Role; stale: boolean }>(
+    `select org_id, id, name, role, last_used_at is null or last_used_at < now() - make_interval(secs => $2) as stale
+     from api_token where token_hash = $1 and revoked_at is null`,
+    [hashSecret(token), tokenUseRecordedEverySeconds],
   );
-  return row ? { organisationId: row.org_id, tokenId: row.id, name: row.name, role: row.role } : null;
+  if (!row) return null;
+  // Recording every use would turn each read into a write; once a minute is enough to tell idle tokens.
+  if (row.stale) await executor.query('update api_token set last_used_at = now() where org_id = $1 and id = $2', [row.org_id, row.id]);
+  return { organisationId: row.org_id, tokenId: row.id, name: row.name, role: row.role };
 }
