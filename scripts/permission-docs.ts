@@ -4,10 +4,10 @@ import type { GuardedRoute } from '../src/http/organisation-scope.ts';
 
 const permissionMeanings: Record<(typeof permissions)[number], string> = {
   read_billing: 'see accounts, documents, statuses, allocations, the unreconciled list and the audit trail',
-  write_billing: 'create accounts, participants, invoices, receipts, refunds, checkouts; collect and void payments',
+  write_billing: 'create accounts, participants, invoices, receipts, refunds, checkouts; collect and void payments; import CSV',
   reconcile: 'allocate and remove allocations; run, preview, cancel and undo auto-reconcile',
-  read_reports: 'read finance reports and exports',
-  manage_settings: 'change organisation settings; create and revoke API tokens; import',
+  read_reports: 'read finance reports and CSV exports',
+  manage_settings: 'change organisation settings; create and revoke API tokens',
   manage_users: 'add members, change their roles, remove them',
 };
 

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import '@fastify/multipart';
 import type { Database } from '../storage/database.ts';
 import { sendRefusal } from './error-handler.ts';
 import { idempotencyKeyLengthMax, idempotencyKeyRetentionHours, idempotencyWaitMs } from './http-limits.ts';
@@ -39,6 +40,8 @@ export function installIdempotency(app: FastifyInstance, database: Database): vo
   app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
     const header = request.headers['idempotency-key'];
     if (request.method !== 'POST' || header === undefined || !request.scope || !request.principal) return;
+    // A multipart upload (CSV import) has no parsed body to compare; import is idempotent by ids itself.
+    if (request.isMultipart()) return;
     const key = Array.isArray(header) ? header[0] ?? '' : header;
     if (key.length === 0 || key.length > idempotencyKeyLengthMax || !/^[\x21-\x7e]+$/.test(key)) {
       return sendRefusal(reply, { code: 'idempotency_key_is_invalid', message: `The Idempotency-Key must be 1 to ${idempotencyKeyLengthMax} visible characters` });

@@ -3,6 +3,7 @@ import { accountRoutes } from './account-routes.ts';
 import { allocationRoutes } from './allocation-routes.ts';
 import { documentRoutes } from './document-routes.ts';
 import { settingsRoutes } from './settings-routes.ts';
+import { transferRoutes } from './transfer-routes.ts';
 
 /** Everything under /api/v1/orgs/{org}; the organisation scope hook guards each route. */
 export async function organisationRoutes(app: FastifyInstance): Promise<void> {
@@ -10,4 +11,5 @@ export async function organisationRoutes(app: FastifyInstance): Promise<void> {
   await app.register(documentRoutes);
   await app.register(allocationRoutes);
   await app.register(settingsRoutes);
+  await app.register(transferRoutes);
 }
