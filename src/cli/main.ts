@@ -4,6 +4,9 @@ import { exitCodes } from './exit-codes.ts';
 import { registerMigrateCommand } from './commands/migrate-command.ts';
 import { registerReconcileCommands } from './commands/reconcile-commands.ts';
 import { registerAccountCommands } from './commands/account-commands.ts';
+import { registerGenerateCommand } from './commands/generate-command.ts';
+import { registerServeCommands } from './commands/serve-command.ts';
+import { registerCsvCommands } from './commands/import-command.ts';
 
 /**
  * `tally`, the command line for operators and scripts. Each command lives in its own module and
@@ -14,7 +17,7 @@ export function buildProgram(): Command {
     .description('Billing reconciliation: link payments and credits to the invoice items they pay for.')
     .showHelpAfterError()
     .exitOverride();
-  for (const register of [registerMigrateCommand, registerReconcileCommands, registerAccountCommands]) register(program);
+  for (const register of [registerMigrateCommand, registerReconcileCommands, registerAccountCommands, registerGenerateCommand, registerServeCommands, registerCsvCommands]) register(program);
   return program;
 }
 

@@ -3,7 +3,7 @@ import { runAccountIdsMax, runBatchAccountsMax, runSummaryAccountsListedMax } fr
 import { explainOpen, type OpenReason } from '../core/open-explanation.ts';
 import { refuse, type Outcome } from '../core/outcome.ts';
 import { removeAllocations } from '../storage/allocation-writer.ts';
-import { oldestFirstPassSql, openTotalsSql, referencedDebitPassSql, referencedInvoicePassSql } from '../storage/auto-reconcile-sql.ts';
+import { reconcileBatchSql, type ReconcileBatchRow } from '../storage/auto-reconcile-sql.ts';
 import { transactionRolledBack, type SqlExecutor } from '../storage/database.ts';
 import { outcomeOf, type TallyContext } from './context.ts';
 
@@ -50,28 +50,38 @@ interface BatchResult {
   referencedInvoice: number;
   oldestFirst: number;
   allocatedMinor: bigint;
-  leftOpen: AccountLeftOpen[];
+  accountsLeftOpen: Record<AccountLeftOpen['reason'], number>;
+  /** The batch's first accounts left open, by account id (at most runSummaryAccountsListedMax). */
+  leftOpenListed: AccountLeftOpen[];
 }
 
+/**
+ * Memory for the sorts of one batch statement. The default (4MB) sends a 20,000-account batch's
+ * window sorts to disk; set for the batch's transaction only.
+ */
+export const reconcileWorkMemory = '64MB';
+
 async function reconcileBatch(transaction: SqlExecutor, context: TallyContext, runId: bigint, accountIds: readonly bigint[], strategy: ReconciliationStrategy): Promise<BatchResult> {
-  const params = [context.organisation.id, accountIds, runId, context.actor];
-  type PassRow = { allocations_count: bigint; allocated_minor: bigint };
-  const zero: PassRow = { allocations_count: 0n, allocated_minor: 0n };
-  const [debitPass] = strategy === 'reference' ? await transaction.query<PassRow>(referencedDebitPassSql, params) : [zero];
-  const [invoicePass] = strategy === 'reference' ? await transaction.query<PassRow>(referencedInvoicePassSql, params) : [zero];
-  const [fifoPass] = await transaction.query<PassRow>(oldestFirstPassSql, params);
-  const open = await transaction.query<{ account_external_id: string; open_credit_minor: bigint; open_debit_minor: bigint }>(openTotalsSql, [context.organisation.id, accountIds]);
+  await transaction.query(`select set_config('work_mem', $1, true)`, [reconcileWorkMemory]);
+  const [row] = await transaction.query<ReconcileBatchRow>(reconcileBatchSql[strategy], [
+    context.organisation.id, accountIds, runId, context.actor, runSummaryAccountsListedMax,
+  ]);
+  const listed = JSON.parse(row!.accounts_listed) as { accountId: string; openCreditMinor: string; openDebitMinor: string }[];
   return {
-    referencedDebit: Number(debitPass!.allocations_count),
-    referencedInvoice: Number(invoicePass!.allocations_count),
-    oldestFirst: Number(fifoPass!.allocations_count),
-    allocatedMinor: debitPass!.allocated_minor + invoicePass!.allocated_minor + fifoPass!.allocated_minor,
-    leftOpen: open.map((row) => ({
-      accountId: row.account_external_id,
-      reason: explainOpen(row.open_credit_minor, row.open_debit_minor) as AccountLeftOpen['reason'],
-      openCreditMinor: row.open_credit_minor,
-      openDebitMinor: row.open_debit_minor,
-    })),
+    referencedDebit: Number(row!.referenced_debit_count),
+    referencedInvoice: Number(row!.referenced_invoice_count),
+    oldestFirst: Number(row!.oldest_first_count),
+    allocatedMinor: row!.referenced_debit_minor + row!.referenced_invoice_minor + row!.oldest_first_minor,
+    accountsLeftOpen: {
+      credit_on_account: Number(row!.credit_on_account_count),
+      balance_owing: Number(row!.balance_owing_count),
+      unreconciled: Number(row!.unreconciled_count),
+    },
+    leftOpenListed: listed.map((account) => {
+      const openCreditMinor = BigInt(account.openCreditMinor);
+      const openDebitMinor = BigInt(account.openDebitMinor);
+      return { accountId: account.accountId, reason: explainOpen(openCreditMinor, openDebitMinor) as AccountLeftOpen['reason'], openCreditMinor, openDebitMinor };
+    }),
   };
 }
 
@@ -115,8 +125,7 @@ async function countAccounts(executor: SqlExecutor, organisationId: bigint, scop
 }
 
 function summarise(runId: bigint | null, options: RunOptions, accountsTotal: number, batches: BatchResult[]): RunSummary {
-  const leftOpen = batches.flatMap((batch) => batch.leftOpen);
-  const countOf = (reason: AccountLeftOpen['reason']) => leftOpen.filter((account) => account.reason === reason).length;
+  const countOf = (reason: AccountLeftOpen['reason']) => batches.reduce((total, batch) => total + batch.accountsLeftOpen[reason], 0);
   const byPass = {
     referencedDebit: batches.reduce((total, batch) => total + batch.referencedDebit, 0),
     referencedInvoice: batches.reduce((total, batch) => total + batch.referencedInvoice, 0),
@@ -131,7 +140,7 @@ function summarise(runId: bigint | null, options: RunOptions, accountsTotal: num
     allocatedMinor: batches.reduce((total, batch) => total + batch.allocatedMinor, 0n),
     allocationsByPass: byPass,
     accountsLeftOpen: { credit_on_account: countOf('credit_on_account'), balance_owing: countOf('balance_owing'), unreconciled: countOf('unreconciled') },
-    accountsLeftOpenListed: leftOpen.slice(0, runSummaryAccountsListedMax),
+    accountsLeftOpenListed: batches.flatMap((batch) => batch.leftOpenListed).slice(0, runSummaryAccountsListedMax),
   };
 }
 

@@ -1,132 +1,221 @@
+import type { ReconciliationStrategy } from '../core/document-kinds.ts';
+
 /**
- * The auto-reconcile passes of core/allocation-plan.ts, compiled to set-based SQL.
+ * The auto-reconcile passes of core/allocation-plan.ts, compiled to set-based SQL: one statement
+ * per batch of accounts that runs every pass, writes every allocation and says what is left open.
  *
- * Each pass works in *lanes* (an account for FIFO, an invoice or a debit for the reference
- * passes). In a lane, credits are laid end to end in their order as intervals of a line:
- * credit k covers [start_k, end_k) where end_k is the running sum of remainders; debits likewise.
- * Allocating oldest credit to oldest debit, spilling over, is then exactly the overlap of the two
- * interval sets up to the smaller total. Merging both sets' start points in one sorted list, each
- * segment between consecutive points lies in one credit and one debit: that pair's allocation.
- * A running max of the ordinals carries the current credit and debit along the list, so one
- * window pass (O(n log n) for the sort) replaces any loop, for one account or a million.
+ * Each pass works in *lanes* (an account for FIFO, an invoice for the named-invoice pass). In a
+ * lane, credits are laid end to end in their order as intervals of a line: credit k covers
+ * [start_k, end_k) where end_k is the running sum of remainders; debits likewise. Allocating the
+ * oldest credit to the oldest debit, spilling over, is then exactly the overlap of the two
+ * interval sets. Merging both sets' start points in one sorted list, each segment between
+ * consecutive points lies in one credit and one debit: that pair's allocation, as long as the
+ * point lies before both the credit's and the debit's end. A running max of the ordinals carries
+ * the current credit and debit along the list, so one window pass (O(n log n) for the sort)
+ * replaces any loop, for one account or a million. The named-debit pass has a single debit per
+ * lane, so there each credit's share is simply its interval clipped to the debit's remainder.
  *
- * Parameters of every pass: $1 organisation id, $2 account ids (bigint[]), $3 run id, $4 actor.
- * Each statement returns one row: the count and sum of the allocations it inserted.
+ * Why one statement rather than one per pass (measured in docs/benchmarks.md): the open
+ * documents are read once; the passes hand their remainders to each other inside the statement;
+ * and the allocation trigger fires once, so each document's allocated_minor is updated once per
+ * batch instead of once per pass (updates of document dominate a run's cost).
+ *
+ * Parameters: $1 organisation id, $2 account ids (bigint[]), $3 run id, $4 actor, $5 how many
+ * accounts left open to list. One row comes back: count and sum of allocations per pass, the
+ * number of accounts left open per reason, and the first accounts left open (by id) as JSON.
  */
 
-const openCredits = `
-  select c.id as document_id, c.account_id, c.date, c.amount_minor - c.allocated_minor as remaining_minor, c.reference_document_id
-  from document c
-  where c.org_id = $1 and c.account_id = any($2::bigint[]) and c.side = 'credit'
-    and c.voided_at is null and c.allocated_minor < c.amount_minor`;
+/** The open documents of the batch, read once; the remainders every pass starts from. */
+const openDocuments = `
+  open_document as materialized (
+    select d.id as document_id, d.account_id, d.side, d.date, d.invoice_id, coalesce(d.invoice_id, d.id) as sequence_id, d.position,
+           d.reference_document_id, d.amount_minor - d.allocated_minor as remaining_minor
+    from document d
+    where d.org_id = $1 and d.account_id = any($2::bigint[]) and d.side in ('credit', 'debit')
+      and d.voided_at is null and d.allocated_minor < d.amount_minor
+  ),
+  open_credit as (select * from open_document where side = 'credit'),
+  open_debit as (select * from open_document where side = 'debit')`;
 
-const openDebits = `
-  select d.id as document_id, d.account_id, d.date, coalesce(d.invoice_id, d.id) as sequence_id, d.position, d.invoice_id,
-         d.amount_minor - d.allocated_minor as remaining_minor
-  from document d
-  where d.org_id = $1 and d.account_id = any($2::bigint[]) and d.side = 'debit'
-    and d.voided_at is null and d.allocated_minor < d.amount_minor`;
-
-interface LaneSource {
-  /** A select with columns lane, account_id, document_id, remaining_minor and the order columns. */
-  readonly rows: string;
-  /** The order within a lane, oldest first; must be total (end with document_id). */
-  readonly order: string;
+/**
+ * CTEs `${name}_credit`, `${name}_debit`, `${name}_segment` and `${name}` (the allocations:
+ * account_id, credit_id, debit_id, amount_minor, credit_ordinal, debit_ordinal) of one lane pass.
+ * `credits` must give lane, document_id, account_id, date, remaining_minor (> 0); `debits` must
+ * give lane, document_id, date, sequence_id, position, remaining_minor (> 0). Ordinals are global
+ * (numbered in lane order), so one hash join finds a segment's credit and debit.
+ */
+function lanePass(name: string, credits: string, debits: string): string {
+  return `
+  ${name}_credit as (
+    select lane, document_id, account_id,
+           sum(remaining_minor) over (partition by lane order by date, document_id rows unbounded preceding) as end_position,
+           remaining_minor,
+           row_number() over (order by lane, date, document_id) as ordinal
+    from ${credits}
+  ),
+  ${name}_debit as (
+    select lane, document_id,
+           sum(remaining_minor) over (partition by lane order by date, sequence_id, position, document_id rows unbounded preceding) as end_position,
+           remaining_minor,
+           row_number() over (order by lane, date, sequence_id, position, document_id) as ordinal
+    from ${debits}
+  ),
+  ${name}_segment as (
+    select start_position,
+           lead(start_position) over walk as next_position,
+           max(credit_ordinal) over walk as credit_ordinal,
+           max(debit_ordinal) over walk as debit_ordinal
+    from (select lane, end_position - remaining_minor as start_position, ordinal as credit_ordinal, 0::bigint as debit_ordinal from ${name}_credit
+          union all
+          select lane, end_position - remaining_minor, 0::bigint, ordinal from ${name}_debit) boundary
+    window walk as (partition by lane order by start_position, credit_ordinal, debit_ordinal rows unbounded preceding)
+  ),
+  ${name} as (
+    select account_id, credit_id, debit_id, amount_minor, credit_ordinal, debit_ordinal
+    from (select c.account_id, c.document_id as credit_id, d.document_id as debit_id,
+                 (least(coalesce(s.next_position, c.end_position), c.end_position, d.end_position) - s.start_position)::bigint as amount_minor,
+                 c.ordinal as credit_ordinal, d.ordinal as debit_ordinal
+          from ${name}_segment s
+          join ${name}_credit c on c.ordinal = s.credit_ordinal
+          join ${name}_debit d on d.ordinal = s.debit_ordinal
+          where s.start_position < c.end_position and s.start_position < d.end_position) overlap
+    where amount_minor > 0
+  )`;
 }
 
-function lanePass(credits: LaneSource, debits: LaneSource): string {
+/** Pass 1: credits naming an open item or refund (cancellations name their item), oldest first per debit. */
+const namedDebitPass = `
+  named_debit_credit as (
+    select c.account_id, c.document_id as credit_id, debit.document_id as debit_id, debit.remaining_minor as debit_remaining_minor, c.remaining_minor,
+           sum(c.remaining_minor) over (partition by debit.document_id order by c.date, c.document_id rows unbounded preceding) as end_position,
+           row_number() over (order by debit.document_id, c.date, c.document_id) as credit_ordinal
+    from open_credit c
+    join open_debit debit on debit.document_id = c.reference_document_id
+  ),
+  named_debit_pass as (
+    select account_id, credit_id, debit_id,
+           (least(end_position, debit_remaining_minor) - (end_position - remaining_minor))::bigint as amount_minor,
+           credit_ordinal, 0::bigint as debit_ordinal
+    from named_debit_credit
+    where end_position - remaining_minor < debit_remaining_minor
+  ),
+  named_debit_used as (select debit_id, sum(amount_minor)::bigint as amount_minor from named_debit_pass group by debit_id)`;
+
+/**
+ * Pass 2: credits naming an invoice, over that invoice's items still open after pass 1, in item
+ * order. A credit names an invoice when its reference is the invoice of an open item; a credit
+ * naming an invoice with no open item has nothing to take in this pass anyway.
+ */
+const namedInvoicePass = `
+  named_invoice_credit_input as (
+    select c.reference_document_id as lane, c.document_id, c.account_id, c.date, c.remaining_minor
+    from open_credit c
+    where c.reference_document_id in (select invoice_id from open_debit where invoice_id is not null)
+  ),
+  named_invoice_item_input as (
+    select i.invoice_id as lane, i.document_id, i.date, i.sequence_id, i.position, i.remaining_minor - coalesce(used.amount_minor, 0) as remaining_minor
+    from open_debit i
+    left join named_debit_used used on used.debit_id = i.document_id
+    where i.invoice_id in (select lane from named_invoice_credit_input) and i.remaining_minor > coalesce(used.amount_minor, 0)
+  ),
+  ${lanePass('named_invoice_pass', 'named_invoice_credit_input', 'named_invoice_item_input')},
+  reference_used as (
+    select document_id, sum(amount_minor)::bigint as amount_minor
+    from (select credit_id as document_id, amount_minor from named_debit_pass
+          union all select debit_id, amount_minor from named_debit_pass
+          union all select credit_id, amount_minor from named_invoice_pass
+          union all select debit_id, amount_minor from named_invoice_pass) used
+    group by document_id
+  )`;
+
+/** Pass 3: every credit still open over every debit still open in its account, oldest to newest. */
+function oldestFirstPass(afterReferences: boolean): string {
+  const remaining = (alias: string) =>
+    afterReferences
+      ? { join: `left join reference_used used on used.document_id = ${alias}.document_id`, value: `${alias}.remaining_minor - coalesce(used.amount_minor, 0)` }
+      : { join: '', value: `${alias}.remaining_minor` };
+  const credit = remaining('c');
+  const debit = remaining('d');
   return `
-  with credit_lane as (
-    select lane, account_id, document_id, remaining_minor,
-           row_number() over lane_order as ordinal,
-           sum(remaining_minor) over (lane_order rows between unbounded preceding and current row) as end_position
-    from (${credits.rows}) c
-    window lane_order as (partition by lane order by ${credits.order})
+  oldest_first_credit_input as (
+    select c.account_id as lane, c.document_id, c.account_id, c.date, ${credit.value} as remaining_minor
+    from open_credit c ${credit.join} where ${credit.value} > 0
   ),
-  debit_lane as (
-    select lane, account_id, document_id, remaining_minor,
-           row_number() over lane_order as ordinal,
-           sum(remaining_minor) over (lane_order rows between unbounded preceding and current row) as end_position
-    from (${debits.rows}) d
-    window lane_order as (partition by lane order by ${debits.order})
+  oldest_first_debit_input as (
+    select d.account_id as lane, d.document_id, d.date, d.sequence_id, d.position, ${debit.value} as remaining_minor
+    from open_debit d ${debit.join} where ${debit.value} > 0
   ),
-  lane_limit as (
-    select c.lane, least(c.total_minor, d.total_minor) as limit_position
-    from (select lane, max(end_position) as total_minor from credit_lane group by lane) c
-    join (select lane, max(end_position) as total_minor from debit_lane group by lane) d on d.lane = c.lane
-  ),
-  boundary as (
-    select lane, end_position - remaining_minor as start_position, ordinal as credit_ordinal, 0::bigint as debit_ordinal from credit_lane
-    union all
-    select lane, end_position - remaining_minor, 0::bigint, ordinal from debit_lane
-  ),
-  segment as (
-    select b.lane,
-           max(b.credit_ordinal) over walk as credit_ordinal,
-           max(b.debit_ordinal) over walk as debit_ordinal,
-           least(coalesce(lead(b.start_position) over walk, l.limit_position), l.limit_position) - b.start_position as amount_minor
-    from boundary b
-    join lane_limit l on l.lane = b.lane
-    where b.start_position < l.limit_position
-    window walk as (partition by b.lane order by b.start_position, b.credit_ordinal, b.debit_ordinal
-                    rows between unbounded preceding and current row)
+  ${lanePass('oldest_first_pass', 'oldest_first_credit_input', 'oldest_first_debit_input')}`;
+}
+
+const noAllocations = `select null::bigint as account_id, null::bigint as credit_id, null::bigint as debit_id, null::bigint as amount_minor,
+                              null::bigint as credit_ordinal, null::bigint as debit_ordinal where false`;
+
+function batchSql(strategy: ReconciliationStrategy): string {
+  const byReference = strategy === 'reference';
+  return `
+  with ${openDocuments},
+  ${byReference ? `${namedDebitPass}, ${namedInvoicePass},` : `named_debit_pass as (${noAllocations}), named_invoice_pass as (${noAllocations}),`}
+  ${oldestFirstPass(byReference)},
+  allocation_row as (
+    select 1 as pass, * from named_debit_pass
+    union all select 2, * from named_invoice_pass
+    union all select 3, * from oldest_first_pass
   ),
   inserted as (
     insert into allocation (org_id, account_id, credit_id, debit_id, amount_minor, source, run_id, created_by)
-    select $1, c.account_id, c.document_id, d.document_id, s.amount_minor, 'auto', $3, $4
-    from segment s
-    join credit_lane c on c.lane = s.lane and c.ordinal = s.credit_ordinal
-    join debit_lane d on d.lane = s.lane and d.ordinal = s.debit_ordinal
-    where s.amount_minor > 0 and s.credit_ordinal > 0 and s.debit_ordinal > 0
-    returning amount_minor
+    select $1, account_id, credit_id, debit_id, amount_minor, 'auto', $3, $4 from allocation_row
+    order by pass, credit_ordinal, debit_ordinal
+  ),
+  account_open as (
+    select account_id,
+           coalesce(sum(remaining_minor) filter (where side = 'credit'), 0) as credit_minor,
+           coalesce(sum(remaining_minor) filter (where side = 'debit'), 0) as debit_minor
+    from open_document group by account_id
+  ),
+  account_allocated as (select account_id, sum(amount_minor) as amount_minor from allocation_row group by account_id),
+  account_left_open as (
+    select account_id, open_credit_minor, open_debit_minor
+    from (select o.account_id, (o.credit_minor - coalesce(a.amount_minor, 0))::bigint as open_credit_minor,
+                 (o.debit_minor - coalesce(a.amount_minor, 0))::bigint as open_debit_minor
+          from account_open o left join account_allocated a on a.account_id = o.account_id) account_remainder
+    where open_credit_minor > 0 or open_debit_minor > 0
   )
-  select count(*) as allocations_count, coalesce(sum(amount_minor), 0)::bigint as allocated_minor from inserted`;
+  select pass_totals.*, open_counts.*, listed.accounts_listed
+  from (select count(*) filter (where pass = 1) as referenced_debit_count,
+               coalesce(sum(amount_minor) filter (where pass = 1), 0)::bigint as referenced_debit_minor,
+               count(*) filter (where pass = 2) as referenced_invoice_count,
+               coalesce(sum(amount_minor) filter (where pass = 2), 0)::bigint as referenced_invoice_minor,
+               count(*) filter (where pass = 3) as oldest_first_count,
+               coalesce(sum(amount_minor) filter (where pass = 3), 0)::bigint as oldest_first_minor
+        from allocation_row) pass_totals,
+       (select count(*) filter (where open_credit_minor > 0 and open_debit_minor = 0) as credit_on_account_count,
+               count(*) filter (where open_credit_minor = 0 and open_debit_minor > 0) as balance_owing_count,
+               count(*) filter (where open_credit_minor > 0 and open_debit_minor > 0) as unreconciled_count
+        from account_left_open) open_counts,
+       (select coalesce(json_agg(json_build_object('accountId', a.external_id, 'openCreditMinor', l.open_credit_minor::text,
+                                                   'openDebitMinor', l.open_debit_minor::text) order by l.account_id), '[]')::text as accounts_listed
+        from (select * from account_left_open order by account_id limit $5) l
+        join account a on a.org_id = $1 and a.id = l.account_id) listed`;
 }
 
-const creditOrder = 'date, document_id';
-const debitOrder = 'date, sequence_id, position, document_id';
+/** The batch statement of each strategy: `fifo` skips the two reference passes. */
+export const reconcileBatchSql: Readonly<Record<ReconciliationStrategy, string>> = {
+  reference: batchSql('reference'),
+  fifo: batchSql('fifo'),
+};
 
-/** Pass 1: credits naming an open item or refund (cancellations name their item), oldest first per debit. */
-export const referencedDebitPassSql = lanePass(
-  {
-    rows: `select c.reference_document_id as lane, c.* from (${openCredits}) c
-           where c.reference_document_id in (select document_id from (${openDebits}) d)`,
-    order: creditOrder,
-  },
-  {
-    rows: `select d.document_id as lane, d.* from (${openDebits}) d
-           where d.document_id in (select reference_document_id from (${openCredits}) c where reference_document_id is not null)`,
-    order: debitOrder,
-  },
-);
-
-/** Pass 2: credits naming an invoice, over that invoice's open items in item order. */
-export const referencedInvoicePassSql = lanePass(
-  {
-    rows: `select c.reference_document_id as lane, c.* from (${openCredits}) c
-           join document invoice on invoice.org_id = $1 and invoice.id = c.reference_document_id and invoice.kind = 'invoice'`,
-    order: creditOrder,
-  },
-  {
-    rows: `select d.invoice_id as lane, d.* from (${openDebits}) d
-           where d.invoice_id in (select reference_document_id from (${openCredits}) c where reference_document_id is not null)`,
-    order: debitOrder,
-  },
-);
-
-/** Pass 3: every remaining open credit over every remaining open debit of the account, oldest to newest. */
-export const oldestFirstPassSql = lanePass(
-  { rows: `select c.account_id as lane, c.* from (${openCredits}) c`, order: creditOrder },
-  { rows: `select d.account_id as lane, d.* from (${openDebits}) d`, order: debitOrder },
-);
-
-/** What each account of the batch still has open after the passes, for the run's explanation. */
-export const openTotalsSql = `
-  select a.external_id as account_external_id,
-         coalesce(sum(d.amount_minor - d.allocated_minor) filter (where d.side = 'credit'), 0)::bigint as open_credit_minor,
-         coalesce(sum(d.amount_minor - d.allocated_minor) filter (where d.side = 'debit'), 0)::bigint as open_debit_minor
-  from document d
-  join account a on a.org_id = d.org_id and a.id = d.account_id
-  where d.org_id = $1 and d.account_id = any($2::bigint[]) and d.side <> 'none' and d.voided_at is null
-    and d.allocated_minor < d.amount_minor
-  group by a.external_id`;
+/** What reconcileBatchSql returns, as the adapters parse it (int8 as bigint). */
+export interface ReconcileBatchRow {
+  readonly referenced_debit_count: bigint;
+  readonly referenced_debit_minor: bigint;
+  readonly referenced_invoice_count: bigint;
+  readonly referenced_invoice_minor: bigint;
+  readonly oldest_first_count: bigint;
+  readonly oldest_first_minor: bigint;
+  readonly credit_on_account_count: bigint;
+  readonly balance_owing_count: bigint;
+  readonly unreconciled_count: bigint;
+  /** JSON: [{ accountId, openCreditMinor, openDebitMinor }] with amounts as decimal strings. */
+  readonly accounts_listed: string;
+}

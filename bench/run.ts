@@ -1,0 +1,336 @@
+/**
+ * `npm run bench`: how fast bulk auto-reconcile is, on PGlite and on PostgreSQL, beside the
+ * fastest way to write the same rows (COPY into a bare table with the allocation's columns). Not a
+ * test: nothing here asserts on time; it prints what it measured. docs/benchmarks.md explains it.
+ *
+ *   npm run bench                                   both engines, default sizes
+ *   npm run bench -- --accounts 20000 --engines postgres
+ *   npm run bench -- --postgres-accounts 100000 --pglite-accounts 20000 --large-account-documents 100000 --seed 7
+ *
+ * The same flags can be given as environment variables: BENCH_ENGINES, BENCH_ACCOUNTS,
+ * BENCH_POSTGRES_ACCOUNTS, BENCH_PGLITE_ACCOUNTS, BENCH_LARGE_ACCOUNT_DOCUMENTS, BENCH_SEED.
+ * PostgreSQL: a database with a random name is created on BENCH_DATABASE_URL, TEST_DATABASE_URL or
+ * postgres://postgres@127.0.0.1:5432/postgres, and dropped afterwards.
+ */
+import { PGlite } from '@electric-sql/pglite';
+import { randomBytes } from 'node:crypto';
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { generateOrganisation } from '../src/generate/generate-organisation.ts';
+import { unwrap } from '../src/core/outcome.ts';
+import { runAutoReconcile } from '../src/services/auto-reconcile.ts';
+import type { TallyContext } from '../src/services/context.ts';
+import { createOrganisation } from '../src/services/organisations.ts';
+import type { Database } from '../src/storage/database.ts';
+import { migrate } from '../src/storage/migrate.ts';
+import { openPgliteDatabase } from '../src/storage/pglite-database.ts';
+import { openPostgresDatabase } from '../src/storage/postgres-database.ts';
+
+type EngineName = 'postgres' | 'pglite';
+
+interface Settings {
+  readonly engines: readonly EngineName[];
+  readonly accounts: Readonly<Record<EngineName, number>>;
+  readonly largeAccountDocuments: number;
+  readonly seed: number;
+  readonly serverUrl: string;
+}
+
+const defaultAccounts: Record<EngineName, number> = { postgres: 100_000, pglite: 20_000 };
+
+function readSettings(argv: readonly string[], environment: NodeJS.ProcessEnv): Settings {
+  const flags = new Map<string, string>();
+  for (let index = 0; index < argv.length; index += 1) {
+    const flag = argv[index]!;
+    if (!flag.startsWith('--')) throw new Error(`unexpected argument ${flag}`);
+    const [name, inline] = flag.slice(2).split('=', 2) as [string, string | undefined];
+    const value = inline ?? argv[(index += 1)];
+    if (value === undefined) throw new Error(`--${name} needs a value`);
+    flags.set(name, value);
+  }
+  const known = ['engines', 'accounts', 'postgres-accounts', 'pglite-accounts', 'large-account-documents', 'seed'];
+  for (const name of flags.keys()) if (!known.includes(name)) throw new Error(`unknown flag --${name}; known: ${known.map((flag) => `--${flag}`).join(' ')}`);
+  const setting = (name: string) => flags.get(name) ?? environment[`BENCH_${name.toUpperCase().replaceAll('-', '_')}`];
+  const wholeNumber = (name: string, fallback: number) => {
+    const text = setting(name);
+    if (text === undefined) return fallback;
+    if (!/^\d+$/.test(text)) throw new Error(`--${name} must be a whole number, not ${text}`);
+    return Number(text);
+  };
+  const engines = (setting('engines') ?? 'postgres,pglite').split(',').map((engine) => engine.trim());
+  for (const engine of engines) if (engine !== 'postgres' && engine !== 'pglite') throw new Error(`unknown engine ${engine}; use postgres, pglite or both`);
+  const common = setting('accounts');
+  return {
+    engines: engines as EngineName[],
+    accounts: {
+      postgres: wholeNumber('postgres-accounts', common === undefined ? defaultAccounts.postgres : wholeNumber('accounts', 0)),
+      pglite: wholeNumber('pglite-accounts', common === undefined ? defaultAccounts.pglite : wholeNumber('accounts', 0)),
+    },
+    largeAccountDocuments: wholeNumber('large-account-documents', 100_000),
+    seed: wholeNumber('seed', 20261121),
+    serverUrl: environment.BENCH_DATABASE_URL || environment.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres',
+  };
+}
+
+/** A database for one engine, with what the floor measurement needs and a way to remove it. */
+interface BenchDatabase {
+  readonly database: Database;
+  /** Times COPY of the given text rows into a bare table with the allocation's columns. */
+  copyFloorMs(rows: readonly string[]): Promise<number>;
+  close(): Promise<void>;
+}
+
+async function openPostgresBench(serverUrl: string): Promise<BenchDatabase> {
+  const name = `tally_bench_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  const database = await openPostgresDatabase(url.toString());
+  await migrate(database);
+  return {
+    database,
+    async copyFloorMs(rows) {
+      const client = new pg.Client({ connectionString: url.toString() });
+      await client.connect();
+      try {
+        await client.query('create table allocation_copy_floor (like allocation)');
+        const startedMs = performance.now();
+        await pipeline(Readable.from(rows), client.query(copyFrom('copy allocation_copy_floor from stdin')));
+        const durationMs = performance.now() - startedMs;
+        await client.query('drop table allocation_copy_floor');
+        return durationMs;
+      } finally {
+        await client.end();
+      }
+    },
+    async close() {
+      await database.close();
+      const cleaner = new pg.Client({ connectionString: serverUrl });
+      await cleaner.connect();
+      await cleaner.query(`drop database if exists ${name} with (force)`);
+      await cleaner.end();
+    },
+  };
+}
+
+async function openPgliteBench(): Promise<BenchDatabase> {
+  const database = await openPgliteDatabase();
+  await migrate(database);
+  return {
+    database,
+    async copyFloorMs(rows) {
+      // The port does not expose PGlite's blob option, so the floor is taken on a second in-memory
+      // instance of the same engine, with the allocation table's columns.
+      const floor = await PGlite.create();
+      try {
+        const [definition] = await database.query<{ columns: string }>(
+          `select string_agg(format('%I %s', attname, format_type(atttypid, atttypmod)), ', ' order by attnum) as columns
+           from pg_attribute where attrelid = 'allocation'::regclass and attnum > 0 and not attisdropped`,
+        );
+        await floor.exec(`create table allocation_copy_floor (${definition!.columns})`);
+        const blob = new Blob(rows as string[]);
+        const startedMs = performance.now();
+        await floor.query(`copy allocation_copy_floor from '/dev/blob'`, [], { blob });
+        return performance.now() - startedMs;
+      } finally {
+        await floor.close();
+      }
+    },
+    close: () => database.close(),
+  };
+}
+
+/** Samples the resident set size while `work` runs; timers fire whenever the work awaits the database. */
+async function withMemorySampling<T>(work: () => Promise<T>): Promise<{ result: T; rssBeforeBytes: number; rssPeakBytes: number }> {
+  const rssBeforeBytes = process.memoryUsage.rss();
+  let rssPeakBytes = rssBeforeBytes;
+  const timer = setInterval(() => {
+    rssPeakBytes = Math.max(rssPeakBytes, process.memoryUsage.rss());
+  }, 10);
+  try {
+    const result = await work();
+    rssPeakBytes = Math.max(rssPeakBytes, process.memoryUsage.rss());
+    return { result, rssBeforeBytes, rssPeakBytes };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+/** The run's allocations as COPY text rows, read page by page. */
+async function allocationRowsOfRun(database: Database, organisationId: bigint, runId: bigint): Promise<string[]> {
+  const pages: string[] = [];
+  let after = 0n;
+  for (;;) {
+    const [page] = await database.query<{ text: string | null; last_id: bigint | null }>(
+      `select string_agg(concat_ws(E'\\t', org_id, id, account_id, credit_id, credit_side, debit_id, debit_side, amount_minor, source, run_id,
+                                   created_by, created_at, '\\N', '\\N', '\\N'), E'\\n' order by id) || E'\\n' as text, max(id) as last_id
+       from (select * from allocation where org_id = $1 and run_id = $2 and id > $3 order by id limit 50000) page`,
+      [organisationId, runId, after],
+    );
+    if (!page?.text || page.last_id === null) return pages;
+    pages.push(page.text);
+    after = page.last_id;
+  }
+}
+
+async function countOpenDocuments(database: Database, organisationId: bigint): Promise<{ documents: number; open: number }> {
+  const [row] = await database.query<{ documents: bigint; open: bigint }>(
+    `select count(*) as documents,
+            count(*) filter (where side <> 'none' and voided_at is null and allocated_minor < amount_minor) as open
+     from document where org_id = $1`,
+    [organisationId],
+  );
+  return { documents: Number(row!.documents), open: Number(row!.open) };
+}
+
+/**
+ * One account with `documentsCount` open documents: half invoice items (ten per invoice), half
+ * payments, one payment in ten naming an invoice; dates spread over three years. Written with
+ * generate_series, so it takes seconds however large.
+ */
+async function createLargeAccount(database: Database, documentsCount: number): Promise<TallyContext> {
+  const organisation = unwrap(await createOrganisation(database, { slug: 'bench-large-account' }));
+  const itemsCount = Math.floor(documentsCount / 2);
+  const invoicesCount = Math.ceil(itemsCount / 10);
+  const paymentsCount = documentsCount - itemsCount;
+  await database.transaction(async (transaction) => {
+    const [account] = await transaction.query<{ id: bigint }>(
+      `insert into account (org_id, external_id, owner_name) values ($1, 'LARGE', 'A very large account') returning id`,
+      [organisation.id],
+    );
+    const parameters = [organisation.id, account!.id];
+    await transaction.query(
+      `insert into document (org_id, account_id, kind, side, external_id, date, amount_minor)
+       select $1, $2, 'invoice', 'none', 'LINV-' || invoice, date '2024-01-01' + (invoice * 7919 % 1050), 0
+       from generate_series(1, $3::integer) invoice`,
+      [...parameters, invoicesCount],
+    );
+    await transaction.query(
+      `insert into document (org_id, account_id, kind, side, external_id, date, amount_minor, invoice_id, position, description, ledger_code)
+       select $1, $2, 'item', 'debit', 'LI-' || invoice.external_id || '-' || item.position, invoice.date,
+              1000 + (substr(invoice.external_id, 6)::integer * 31 + item.position * 17) % 9000, invoice.id, item.position, 'Registration', 'REG-SPORTS'
+       from document invoice cross join generate_series(1, 10) as item(position)
+       where invoice.org_id = $1 and invoice.kind = 'invoice' and (substr(invoice.external_id, 6)::integer - 1) * 10 + item.position <= $3`,
+      [...parameters, itemsCount],
+    );
+    await transaction.query(
+      `insert into document (org_id, account_id, kind, side, external_id, date, amount_minor, method, reference, reference_document_id)
+       select $1, $2, 'payment', 'credit', 'LR-' || payment, date '2024-01-01' + (payment::bigint * 104729 % 1060)::integer, 500 + payment::bigint * 53 % 10000, 'card',
+              coalesce(invoice.external_id, ''), invoice.id
+       from generate_series(1, $3::integer) payment
+       left join document invoice on payment % 10 = 0 and invoice.org_id = $1 and invoice.external_id = 'LINV-' || (payment / 10 % $4 + 1)`,
+      [...parameters, paymentsCount, invoicesCount],
+    );
+  });
+  await database.executeScript('analyze document');
+  return { database, organisation, actor: 'bench' };
+}
+
+interface EngineFigures {
+  readonly engine: EngineName;
+  readonly accounts: number;
+  readonly documents: number;
+  readonly openBefore: number;
+  readonly generateSeconds: number;
+  readonly allocations: number;
+  readonly reconcileSeconds: number;
+  readonly copyFloorSeconds: number;
+  readonly rssBeforeBytes: number;
+  readonly rssPeakBytes: number;
+  readonly largeAccountDocuments: number;
+  readonly largeAccountAllocations: number;
+  readonly largeAccountSeconds: number;
+}
+
+function log(message: string): void {
+  process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${message}\n`);
+}
+
+async function benchEngine(engine: EngineName, settings: Settings): Promise<EngineFigures> {
+  const accounts = settings.accounts[engine];
+  const bench = engine === 'postgres' ? await openPostgresBench(settings.serverUrl) : await openPgliteBench();
+  try {
+    const { database } = bench;
+    log(`${engine}: generating ${accounts} accounts (seed ${settings.seed})`);
+    const generated = unwrap(
+      await generateOrganisation(database, {
+        slug: 'bench', accountsCount: accounts, seed: settings.seed, actor: 'bench',
+        onProgress: (done, total) => done % 20_000 === 0 && done < total && log(`${engine}:   ${done}/${total} accounts`),
+      }),
+    );
+    const context: TallyContext = { database, organisation: generated.organisation, actor: 'bench' };
+    const before = await countOpenDocuments(database, generated.organisation.id);
+    log(`${engine}: ${before.documents} documents (${before.open} open) in ${(generated.durationMs / 1000).toFixed(1)} s; reconciling all accounts`);
+
+    global.gc?.();
+    const startedMs = performance.now();
+    const measured = await withMemorySampling(() => runAutoReconcile(context, { kind: 'all' }, { strategy: 'reference', dryRun: false }));
+    const reconcileSeconds = (performance.now() - startedMs) / 1000;
+    const summary = unwrap(measured.result);
+    log(`${engine}: ${summary.allocationsCount} allocations in ${reconcileSeconds.toFixed(2)} s; measuring the COPY floor`);
+
+    const rows = await allocationRowsOfRun(database, generated.organisation.id, summary.runId!);
+    const copyFloorSeconds = (await bench.copyFloorMs(rows)) / 1000;
+    rows.length = 0;
+
+    log(`${engine}: one account with ${settings.largeAccountDocuments} open documents`);
+    const large = await createLargeAccount(database, settings.largeAccountDocuments);
+    const largeOpen = await countOpenDocuments(database, large.organisation.id);
+    const largeStartedMs = performance.now();
+    const largeSummary = unwrap(await runAutoReconcile(large, { kind: 'account', accountId: 'LARGE' }, { strategy: 'reference', dryRun: false }));
+    const largeAccountSeconds = (performance.now() - largeStartedMs) / 1000;
+
+    return {
+      engine, accounts, documents: before.documents, openBefore: before.open, generateSeconds: generated.durationMs / 1000,
+      allocations: summary.allocationsCount, reconcileSeconds, copyFloorSeconds,
+      rssBeforeBytes: measured.rssBeforeBytes, rssPeakBytes: measured.rssPeakBytes,
+      largeAccountDocuments: largeOpen.open, largeAccountAllocations: largeSummary.allocationsCount, largeAccountSeconds,
+    };
+  } finally {
+    await bench.close();
+  }
+}
+
+function printTable(figures: readonly EngineFigures[]): void {
+  const number = (value: number) => value.toLocaleString('en-US');
+  const seconds = (value: number) => value.toFixed(2);
+  const mebibytes = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
+  const rows: [string, ...string[]][] = [
+    ['', ...figures.map((figure) => figure.engine)],
+    ['accounts', ...figures.map((figure) => number(figure.accounts))],
+    ['documents', ...figures.map((figure) => number(figure.documents))],
+    ['open documents before', ...figures.map((figure) => number(figure.openBefore))],
+    ['generate, s', ...figures.map((figure) => seconds(figure.generateSeconds))],
+    ['generate, documents/s', ...figures.map((figure) => number(Math.round(figure.documents / figure.generateSeconds)))],
+    ['allocations written', ...figures.map((figure) => number(figure.allocations))],
+    ['reconcile all, s', ...figures.map((figure) => seconds(figure.reconcileSeconds))],
+    ['allocations/s', ...figures.map((figure) => number(Math.round(figure.allocations / figure.reconcileSeconds)))],
+    ['COPY floor, s', ...figures.map((figure) => seconds(figure.copyFloorSeconds))],
+    ['reconcile / COPY floor', ...figures.map((figure) => `${(figure.reconcileSeconds / figure.copyFloorSeconds).toFixed(1)}x`)],
+    ['RSS before reconcile', ...figures.map((figure) => mebibytes(figure.rssBeforeBytes))],
+    ['RSS peak during reconcile', ...figures.map((figure) => mebibytes(figure.rssPeakBytes))],
+    ['RSS growth', ...figures.map((figure) => mebibytes(figure.rssPeakBytes - figure.rssBeforeBytes))],
+    ['large account: open documents', ...figures.map((figure) => number(figure.largeAccountDocuments))],
+    ['large account: allocations', ...figures.map((figure) => number(figure.largeAccountAllocations))],
+    ['large account: reconcile, s', ...figures.map((figure) => seconds(figure.largeAccountSeconds))],
+  ];
+  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
+  const line = (row: readonly string[]) => `| ${row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join(' | ')} |`;
+  const separator = `|${widths.map((width, column) => (column === 0 ? '-'.repeat(width + 2) : `${'-'.repeat(width + 1)}:`)).join('|')}|`;
+  process.stdout.write(`${[line(rows[0]!), separator, ...rows.slice(1).map(line)].join('\n')}\n`);
+}
+
+async function main(): Promise<void> {
+  const settings = readSettings(process.argv.slice(2), process.env);
+  const figures: EngineFigures[] = [];
+  for (const engine of settings.engines) figures.push(await benchEngine(engine, settings));
+  process.stdout.write(`\nTally bench, seed ${settings.seed}, Node ${process.version}, peak RSS of the process ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB\n`);
+  printTable(figures);
+}
+
+await main();
