@@ -1,15 +1,19 @@
 import type { ReconciliationStrategy } from '../core/document-kinds.ts';
-import { runAccountIdsMax, runBatchAccountsMax, runSummaryAccountsListedMax } from '../core/limits.ts';
+import { runAccountIdsMax, runBatchAccountsMax, runSummaryAccountsListedMax, transactionAttemptsMax } from '../core/limits.ts';
 import { explainOpen, type OpenReason } from '../core/open-explanation.ts';
 import { refuse, type Outcome } from '../core/outcome.ts';
 import { removeAllocations } from '../storage/allocation-writer.ts';
 import { reconcileBatchSql, type ReconcileBatchRow } from '../storage/auto-reconcile-sql.ts';
-import { transactionRolledBack, type SqlExecutor } from '../storage/database.ts';
+import { isSqlError, transactionRolledBack, type SqlExecutor } from '../storage/database.ts';
+import { assert } from '../core/assert.ts';
+import { accountFilterSql, type AccountFilter } from './account-list.ts';
 import { outcomeOf, type TallyContext } from './context.ts';
 
 export type RunScope =
   | { readonly kind: 'account'; readonly accountId: string }
   | { readonly kind: 'accounts'; readonly accountIds: readonly string[] }
+  /** Every account matching a filter of the accounts list, across all its pages ("select all N matching"). */
+  | { readonly kind: 'filter'; readonly filter: AccountFilter }
   | { readonly kind: 'all' };
 
 export interface RunOptions {
@@ -88,6 +92,11 @@ async function reconcileBatch(transaction: SqlExecutor, context: TallyContext, r
 /** Resolves the scope to internal account ids, refusing unknown ids by their position. */
 async function resolveScope(executor: SqlExecutor, context: TallyContext, scope: RunScope): Promise<bigint[] | 'all'> {
   if (scope.kind === 'all') return 'all';
+  if (scope.kind === 'filter') {
+    const { condition, params } = accountFilterSql(scope.filter, 2);
+    const rows = await executor.query<{ id: bigint }>(`select a.id from account a where a.org_id = $1 and ${condition} order by a.id`, [context.organisation.id, ...params]);
+    return rows.map((row) => row.id);
+  }
   const externalIds = scope.kind === 'account' ? [scope.accountId] : [...scope.accountIds];
   if (externalIds.length === 0) refuse('field_is_required', 'Name at least one account', { path: 'accounts' });
   if (externalIds.length > runAccountIdsMax) refuse('too_many_items', `At most ${runAccountIdsMax} accounts by id; use all accounts instead`, { path: 'accounts' });
@@ -102,16 +111,30 @@ async function resolveScope(executor: SqlExecutor, context: TallyContext, scope:
   return [...new Set(ids.values())];
 }
 
-/** Yields the scope's accounts in batches, by ascending id so a run's order is deterministic. */
-async function* accountBatches(executor: SqlExecutor, organisationId: bigint, scope: bigint[] | 'all'): AsyncGenerator<bigint[]> {
+/** A finished batch's account range: a resumed run skips accounts inside one. */
+interface AccountRange {
+  readonly first: bigint;
+  readonly last: bigint;
+}
+
+/**
+ * Yields the scope's accounts in batches by ascending id, so a run's order is deterministic,
+ * leaving out accounts inside ranges a previous attempt of the run already finished.
+ */
+async function* accountBatches(executor: SqlExecutor, organisationId: bigint, runId: bigint, scope: bigint[] | 'all', finished: readonly AccountRange[]): AsyncGenerator<bigint[]> {
   if (scope !== 'all') {
-    const sorted = [...scope].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const sorted = [...scope].filter((id) => !finished.some((range) => id >= range.first && id <= range.last)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     for (let start = 0; start < sorted.length; start += runBatchAccountsMax) yield sorted.slice(start, start + runBatchAccountsMax);
     return;
   }
   let after = 0n;
   for (;;) {
-    const rows = await executor.query<{ id: bigint }>('select id from account where org_id = $1 and id > $2 order by id limit $3', [organisationId, after, runBatchAccountsMax]);
+    const rows = await executor.query<{ id: bigint }>(
+      `select a.id from account a where a.org_id = $1 and a.id > $2
+         and not exists (select 1 from reconciliation_run_batch b where b.org_id = a.org_id and b.run_id = $4 and a.id between b.first_account_id and b.last_account_id)
+       order by a.id limit $3`,
+      [organisationId, after, runBatchAccountsMax, runId],
+    );
     if (rows.length === 0) return;
     yield rows.map((row) => row.id);
     after = rows[rows.length - 1]!.id;
@@ -124,7 +147,7 @@ async function countAccounts(executor: SqlExecutor, organisationId: bigint, scop
   return Number(row!.count);
 }
 
-function summarise(runId: bigint | null, options: RunOptions, accountsTotal: number, batches: BatchResult[]): RunSummary {
+function summarise(runId: bigint | null, dryRun: boolean, strategy: ReconciliationStrategy, accountsTotal: number, batches: readonly BatchResult[]): RunSummary {
   const countOf = (reason: AccountLeftOpen['reason']) => batches.reduce((total, batch) => total + batch.accountsLeftOpen[reason], 0);
   const byPass = {
     referencedDebit: batches.reduce((total, batch) => total + batch.referencedDebit, 0),
@@ -133,8 +156,8 @@ function summarise(runId: bigint | null, options: RunOptions, accountsTotal: num
   };
   return {
     runId,
-    dryRun: options.dryRun,
-    strategy: options.strategy,
+    dryRun,
+    strategy,
     accountsTotal,
     allocationsCount: byPass.referencedDebit + byPass.referencedInvoice + byPass.oldestFirst,
     allocatedMinor: batches.reduce((total, batch) => total + batch.allocatedMinor, 0n),
@@ -144,83 +167,275 @@ function summarise(runId: bigint | null, options: RunOptions, accountsTotal: num
   };
 }
 
-async function insertRun(executor: SqlExecutor, context: TallyContext, scope: RunScope, accountIds: bigint[] | 'all', strategy: ReconciliationStrategy, accountsTotal: number): Promise<bigint> {
+async function insertRun(executor: SqlExecutor, context: TallyContext, scope: RunScope, accountIds: bigint[] | 'all', strategy: ReconciliationStrategy, accountsTotal: number, status: 'queued' | 'running'): Promise<bigint> {
   const [run] = await executor.query<{ id: bigint }>(
     `insert into reconciliation_run (org_id, scope, account_ids, strategy, actor, status, accounts_total)
-     values ($1, $2, $3, $4, $5, 'running', $6) returning id`,
-    [context.organisation.id, scope.kind, accountIds === 'all' ? null : accountIds, strategy, context.actor, accountsTotal],
+     values ($1, $2, $3, $4, $5, $6, $7) returning id`,
+    [context.organisation.id, scope.kind, accountIds === 'all' ? null : accountIds, strategy, context.actor, status, accountsTotal],
   );
   return run!.id;
 }
 
+/** Checks that reconciliation is on and resolves the scope; shared by immediate and queued runs. */
+async function prepareRun(context: TallyContext, scope: RunScope): Promise<{ accountIds: bigint[] | 'all'; accountsTotal: number }> {
+  if (!context.organisation.reconciliationEnabled) refuse('reconciliation_disabled', 'Reconciliation is turned off for this organisation');
+  const accountIds = await resolveScope(context.database, context, scope);
+  return { accountIds, accountsTotal: await countAccounts(context.database, context.organisation.id, accountIds) };
+}
+
+/** A dry run: the identical batches inside one transaction that is rolled back. */
+async function previewRun(context: TallyContext, scope: RunScope, options: RunOptions): Promise<RunSummary> {
+  const { database, organisation } = context;
+  const { accountIds, accountsTotal } = await prepareRun(context, scope);
+  return transactionRolledBack(database, async (transaction) => {
+    const runId = await insertRun(transaction, context, scope, accountIds, options.strategy, accountsTotal, 'running');
+    const batches: BatchResult[] = [];
+    let accountsDone = 0;
+    for await (const batch of accountBatches(transaction, organisation.id, runId, accountIds, [])) {
+      batches.push(await reconcileBatch(transaction, context, runId, batch, options.strategy));
+      accountsDone += batch.length;
+      options.onProgress?.(accountsDone, accountsTotal);
+    }
+    const planned = await transaction.query<{ credit_id: string; debit_id: string; amount_minor: bigint }>(
+      `select c.external_id as credit_id, d.external_id as debit_id, a.amount_minor from allocation a
+       join document c on c.org_id = a.org_id and c.id = a.credit_id join document d on d.org_id = a.org_id and d.id = a.debit_id
+       where a.org_id = $1 and a.run_id = $2 order by a.id limit $3`,
+      [organisation.id, runId, dryRunAllocationsListedMax],
+    );
+    return {
+      ...summarise(null, true, options.strategy, accountsTotal, batches),
+      plannedAllocations: planned.map((row) => ({ creditId: row.credit_id, debitId: row.debit_id, amountMinor: row.amount_minor })),
+    };
+  });
+}
+
+/** What executing a run may ask of whoever runs it: a background job's lease, shutdown, progress. */
+export interface RunControl {
+  /** Inside each batch's transaction; a lost lease rolls the batch back and stops the run. */
+  holdsLease?(transaction: SqlExecutor): Promise<{ held: boolean; cancelRequested: boolean }>;
+  /** True when the process is shutting down: stop after the current batch. */
+  stopping?(): boolean;
+  onProgress?(accountsDone: number, accountsTotal: number): void;
+}
+
+export type RunExecution = { readonly result: 'completed'; readonly summary: RunSummary } | { readonly result: 'cancelled' | 'stopped' };
+
+class LeaseLost extends Error {
+  override readonly name = 'LeaseLost';
+}
+
+/** Database refusals that mean a concurrent change won the race; the batch is run again on fresh data. */
+const concurrentChangeConstraints = new Set(['document_allocated_within_amount', 'document_void_has_no_allocation']);
+
+function batchResultOf(row: { accounts_count: number; referenced_debit_count: bigint; referenced_invoice_count: bigint; oldest_first_count: bigint; allocated_minor: bigint; credit_on_account_count: number; balance_owing_count: number; unreconciled_count: number; accounts_listed: string }): BatchResult {
+  const listed = JSON.parse(row.accounts_listed) as { accountId: string; openCreditMinor: string; openDebitMinor: string }[];
+  return {
+    referencedDebit: Number(row.referenced_debit_count),
+    referencedInvoice: Number(row.referenced_invoice_count),
+    oldestFirst: Number(row.oldest_first_count),
+    allocatedMinor: row.allocated_minor,
+    accountsLeftOpen: { credit_on_account: Number(row.credit_on_account_count), balance_owing: Number(row.balance_owing_count), unreconciled: Number(row.unreconciled_count) },
+    leftOpenListed: listed.map((account) => {
+      const openCreditMinor = BigInt(account.openCreditMinor);
+      const openDebitMinor = BigInt(account.openDebitMinor);
+      return { accountId: account.accountId, reason: explainOpen(openCreditMinor, openDebitMinor) as AccountLeftOpen['reason'], openCreditMinor, openDebitMinor };
+    }),
+  };
+}
+
 /**
- * Auto-reconcile for one account, a list or all accounts. It only adds allocations. A real run
+ * Executes (or resumes) a run, batch by batch. Each batch is one transaction holding its
+ * allocations, a record of the batch (its account range and counts) and the run's progress, so a
+ * batch either happened whole or not at all; a resumed run skips finished ranges. Under a job the
+ * batch also renews the job's lease and commits only while the lease is held.
+ */
+export async function executeRun(context: TallyContext, runId: bigint, control: RunControl = {}): Promise<RunExecution> {
+  const { database, organisation } = context;
+  const [run] = await database.query<{ status: string; strategy: ReconciliationStrategy; account_ids: bigint[] | null; accounts_total: number; accounts_done: number }>(
+    'select status, strategy, account_ids, accounts_total, accounts_done from reconciliation_run where org_id = $1 and id = $2',
+    [organisation.id, runId],
+  );
+  assert(run, 'a run is executed after it was created');
+  if (run.status !== 'queued' && run.status !== 'running') return { result: 'stopped' };
+  await database.query(`update reconciliation_run set status = 'running' where org_id = $1 and id = $2 and status = 'queued'`, [organisation.id, runId]);
+  const finished = await database.query<{ first_account_id: bigint; last_account_id: bigint }>(
+    'select first_account_id, last_account_id from reconciliation_run_batch where org_id = $1 and run_id = $2',
+    [organisation.id, runId],
+  );
+  // Both adapters give int8[] as bigint[]; the mapping keeps a run resumable even from text.
+  const scope = run.account_ids?.map((id) => BigInt(id)) ?? 'all';
+  const accountsTotal = Number(run.accounts_total);
+  let accountsDone = Number(run.accounts_done);
+  control.onProgress?.(accountsDone, accountsTotal);
+  try {
+    for await (const batch of accountBatches(database, organisation.id, runId, scope, finished.map((range) => ({ first: range.first_account_id, last: range.last_account_id })))) {
+      if (control.stopping?.()) return { result: 'stopped' };
+      let cancelled = false;
+      for (let attempt = 1; ; attempt += 1) {
+        try {
+          cancelled = await database.transaction(async (transaction) => {
+            if (control.holdsLease) {
+              const lease = await control.holdsLease(transaction);
+              if (!lease.held) throw new LeaseLost('the job lease was lost; another worker resumes the run');
+              if (lease.cancelRequested) return true;
+            }
+            const outcome = await reconcileBatch(transaction, context, runId, batch, run.strategy);
+            const allocationsCount = outcome.referencedDebit + outcome.referencedInvoice + outcome.oldestFirst;
+            await transaction.query(
+              `insert into reconciliation_run_batch (org_id, run_id, first_account_id, last_account_id, accounts_count, referenced_debit_count,
+                 referenced_invoice_count, oldest_first_count, allocated_minor, credit_on_account_count, balance_owing_count, unreconciled_count, accounts_listed)
+               values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+              [
+                organisation.id, runId, batch[0], batch[batch.length - 1], batch.length, outcome.referencedDebit, outcome.referencedInvoice, outcome.oldestFirst,
+                outcome.allocatedMinor, outcome.accountsLeftOpen.credit_on_account, outcome.accountsLeftOpen.balance_owing, outcome.accountsLeftOpen.unreconciled,
+                JSON.stringify(outcome.leftOpenListed.map((account) => ({ accountId: account.accountId, openCreditMinor: account.openCreditMinor.toString(), openDebitMinor: account.openDebitMinor.toString() }))),
+              ],
+            );
+            await transaction.query(
+              `update reconciliation_run set accounts_done = accounts_done + $3, allocations_count = allocations_count + $4,
+                 allocated_minor = allocated_minor + $5 where org_id = $1 and id = $2`,
+              [organisation.id, runId, batch.length, allocationsCount, outcome.allocatedMinor],
+            );
+            return false;
+          });
+          break;
+        } catch (error) {
+          const raced = isSqlError(error) && error.code === '23514' && concurrentChangeConstraints.has(error.constraint ?? '');
+          if (!raced || attempt >= transactionAttemptsMax) throw error;
+        }
+      }
+      if (cancelled) {
+        await database.query(`update reconciliation_run set status = 'cancelled', finished_at = now() where org_id = $1 and id = $2`, [organisation.id, runId]);
+        return { result: 'cancelled' };
+      }
+      accountsDone += batch.length;
+      control.onProgress?.(accountsDone, accountsTotal);
+    }
+  } catch (error) {
+    if (error instanceof LeaseLost) return { result: 'stopped' };
+    await database.query(`update reconciliation_run set status = 'failed', error = $3, finished_at = now() where org_id = $1 and id = $2`, [
+      organisation.id, runId, error instanceof Error ? error.message : String(error),
+    ]);
+    throw error;
+  }
+  const summary = await runSummary(context, runId);
+  await database.query(
+    `update reconciliation_run set status = 'completed', finished_at = now(), accounts_credit_on_account = $3, accounts_balance_owing = $4, accounts_unreconciled = $5
+     where org_id = $1 and id = $2`,
+    [organisation.id, runId, summary.accountsLeftOpen.credit_on_account, summary.accountsLeftOpen.balance_owing, summary.accountsLeftOpen.unreconciled],
+  );
+  return { result: 'completed', summary };
+}
+
+/** A run's summary so far, from its recorded batches (in account order). */
+export async function runSummary(context: TallyContext, runId: bigint): Promise<RunSummary> {
+  const [run] = await context.database.query<{ strategy: ReconciliationStrategy; accounts_total: number }>('select strategy, accounts_total from reconciliation_run where org_id = $1 and id = $2', [context.organisation.id, runId]);
+  assert(run, 'the run exists');
+  const rows = await context.database.query<Parameters<typeof batchResultOf>[0]>(
+    'select * from reconciliation_run_batch where org_id = $1 and run_id = $2 order by first_account_id',
+    [context.organisation.id, runId],
+  );
+  return summarise(runId, false, run.strategy, Number(run.accounts_total), rows.map(batchResultOf));
+}
+
+/**
+ * Auto-reconcile for one account, a list or all accounts, now. It only adds allocations. A real run
  * commits batch by batch (each batch with its progress), so a large run neither holds one huge
- * transaction nor loses finished batches; a dry run does the same work in one transaction that
- * is rolled back, so its preview is exactly what a run would write at that moment.
+ * transaction nor loses finished batches; a dry run does the same work in one transaction that is
+ * rolled back, so its preview is exactly what a run would write at that moment.
  */
 export async function runAutoReconcile(context: TallyContext, scope: RunScope, options: RunOptions): Promise<Outcome<RunSummary>> {
   return outcomeOf(async () => {
-    if (!context.organisation.reconciliationEnabled) refuse('reconciliation_disabled', 'Reconciliation is turned off for this organisation');
-    const { database, organisation } = context;
-    const accountIds = await resolveScope(database, context, scope);
-    const accountsTotal = await countAccounts(database, organisation.id, accountIds);
-
-    if (options.dryRun) {
-      return transactionRolledBack(database, async (transaction) => {
-        const runId = await insertRun(transaction, context, scope, accountIds, options.strategy, accountsTotal);
-        const batches: BatchResult[] = [];
-        let accountsDone = 0;
-        for await (const batch of accountBatches(transaction, organisation.id, accountIds)) {
-          batches.push(await reconcileBatch(transaction, context, runId, batch, options.strategy));
-          accountsDone += batch.length;
-          options.onProgress?.(accountsDone, accountsTotal);
-        }
-        const planned = await transaction.query<{ credit_id: string; debit_id: string; amount_minor: bigint }>(
-          `select c.external_id as credit_id, d.external_id as debit_id, a.amount_minor from allocation a
-           join document c on c.org_id = a.org_id and c.id = a.credit_id join document d on d.org_id = a.org_id and d.id = a.debit_id
-           where a.org_id = $1 and a.run_id = $2 order by a.id limit $3`,
-          [organisation.id, runId, dryRunAllocationsListedMax],
-        );
-        return {
-          ...summarise(null, options, accountsTotal, batches),
-          plannedAllocations: planned.map((row) => ({ creditId: row.credit_id, debitId: row.debit_id, amountMinor: row.amount_minor })),
-        };
-      });
-    }
-
-    const runId = await insertRun(database, context, scope, accountIds, options.strategy, accountsTotal);
-    const batches: BatchResult[] = [];
-    let accountsDone = 0;
-    try {
-      for await (const batch of accountBatches(database, organisation.id, accountIds)) {
-        const result = await database.transaction(async (transaction) => {
-          const outcome = await reconcileBatch(transaction, context, runId, batch, options.strategy);
-          await transaction.query(
-            `update reconciliation_run set accounts_done = accounts_done + $3, allocations_count = allocations_count + $4,
-               allocated_minor = allocated_minor + $5 where org_id = $1 and id = $2`,
-            [organisation.id, runId, batch.length, outcome.referencedDebit + outcome.referencedInvoice + outcome.oldestFirst, outcome.allocatedMinor],
-          );
-          return outcome;
-        });
-        batches.push(result);
-        accountsDone += batch.length;
-        options.onProgress?.(accountsDone, accountsTotal);
-      }
-    } catch (error) {
-      await database.query(`update reconciliation_run set status = 'failed', error = $3, finished_at = now() where org_id = $1 and id = $2`, [
-        organisation.id, runId, error instanceof Error ? error.message : String(error),
-      ]);
-      throw error;
-    }
-    const summary = summarise(runId, options, accountsTotal, batches);
-    await database.query(
-      `update reconciliation_run set status = 'completed', finished_at = now(), accounts_credit_on_account = $3, accounts_balance_owing = $4
-       where org_id = $1 and id = $2`,
-      [organisation.id, runId, summary.accountsLeftOpen.credit_on_account, summary.accountsLeftOpen.balance_owing],
-    );
-    return summary;
+    if (options.dryRun) return previewRun(context, scope, options);
+    const { accountIds, accountsTotal } = await prepareRun(context, scope);
+    const runId = await insertRun(context.database, context, scope, accountIds, options.strategy, accountsTotal, 'running');
+    const execution = await executeRun(context, runId, { ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
+    assert(execution.result === 'completed', 'a run without a job can only complete or fail');
+    return execution.summary;
   });
+}
+
+/** Creates a run and queues it for the background worker, in one transaction; returns its id. */
+export async function queueAutoReconcile(context: TallyContext, scope: RunScope, strategy: ReconciliationStrategy): Promise<Outcome<{ runId: bigint; accountsTotal: number }>> {
+  return outcomeOf(async () => {
+    const { accountIds, accountsTotal } = await prepareRun(context, scope);
+    return context.database.transaction(async (transaction) => {
+      const runId = await insertRun(transaction, context, scope, accountIds, strategy, accountsTotal, 'queued');
+      await transaction.query(`insert into job (org_id, kind, run_id, status) values ($1, 'reconcile', $2, 'queued')`, [context.organisation.id, runId]);
+      return { runId, accountsTotal };
+    });
+  });
+}
+
+export interface RunView {
+  readonly runId: bigint;
+  readonly status: string;
+  readonly scope: string;
+  readonly strategy: ReconciliationStrategy;
+  readonly actor: string;
+  readonly accountsTotal: number;
+  readonly accountsDone: number;
+  readonly allocationsCount: number;
+  readonly allocatedMinor: bigint;
+  readonly startedAt: Date;
+  readonly finishedAt: Date | null;
+  readonly undoneAt: Date | null;
+  readonly error: string | null;
+  readonly summary: RunSummary;
+}
+
+/** One run: status, progress, and its summary so far (what was allocated, what is left open and why). */
+export async function findRun(context: TallyContext, runId: bigint): Promise<Outcome<RunView>> {
+  return outcomeOf(async () => {
+    const [run] = await context.database.query<{ status: string; scope: string; strategy: ReconciliationStrategy; actor: string; accounts_total: number; accounts_done: number; allocations_count: bigint; allocated_minor: bigint; started_at: Date; finished_at: Date | null; undone_at: Date | null; error: string | null }>(
+      'select status, scope, strategy, actor, accounts_total, accounts_done, allocations_count, allocated_minor, started_at, finished_at, undone_at, error from reconciliation_run where org_id = $1 and id = $2',
+      [context.organisation.id, runId],
+    );
+    if (!run) refuse('run_not_found', `No run has the id ${runId}`, { path: 'run' });
+    return {
+      runId, status: run.status, scope: run.scope, strategy: run.strategy, actor: run.actor, accountsTotal: Number(run.accounts_total), accountsDone: Number(run.accounts_done),
+      allocationsCount: Number(run.allocations_count), allocatedMinor: run.allocated_minor, startedAt: run.started_at, finishedAt: run.finished_at, undoneAt: run.undone_at, error: run.error,
+      summary: await runSummary(context, runId),
+    };
+  });
+}
+
+export async function listRuns(context: TallyContext, page: { page: number; pageSize: number }): Promise<{ total: number; runs: Omit<RunView, 'summary'>[] }> {
+  const [count] = await context.database.query<{ total: bigint }>('select count(*) as total from reconciliation_run where org_id = $1', [context.organisation.id]);
+  const rows = await context.database.query<{ id: bigint; status: string; scope: string; strategy: ReconciliationStrategy; actor: string; accounts_total: number; accounts_done: number; allocations_count: bigint; allocated_minor: bigint; started_at: Date; finished_at: Date | null; undone_at: Date | null; error: string | null }>(
+    `select id, status, scope, strategy, actor, accounts_total, accounts_done, allocations_count, allocated_minor, started_at, finished_at, undone_at, error
+     from reconciliation_run where org_id = $1 order by id desc limit $2 offset $3`,
+    [context.organisation.id, page.pageSize, (page.page - 1) * page.pageSize],
+  );
+  return {
+    total: Number(count!.total),
+    runs: rows.map((run) => ({
+      runId: run.id, status: run.status, scope: run.scope, strategy: run.strategy, actor: run.actor, accountsTotal: Number(run.accounts_total), accountsDone: Number(run.accounts_done),
+      allocationsCount: Number(run.allocations_count), allocatedMinor: run.allocated_minor, startedAt: run.started_at, finishedAt: run.finished_at, undoneAt: run.undone_at, error: run.error,
+    })),
+  };
+}
+
+/** Cancels a queued run at once, a running one after its current batch; finished runs are refused. */
+export async function cancelRun(context: TallyContext, runId: bigint): Promise<Outcome<{ status: 'cancelled' | 'cancelling' }>> {
+  return outcomeOf(() =>
+    context.database.transaction(async (transaction) => {
+      const [run] = await transaction.query<{ status: string }>('select status from reconciliation_run where org_id = $1 and id = $2 for update', [context.organisation.id, runId]);
+      if (!run) refuse('run_not_found', `No run has the id ${runId}`, { path: 'run' });
+      if (run.status !== 'queued' && run.status !== 'running') refuse('run_is_finished', `Run ${runId} is ${run.status}`, { path: 'run' });
+      const [job] = await transaction.query<{ status: string }>(
+        `update job set cancel_requested = true, status = case when status = 'queued' then 'cancelled' else status end,
+           finished_at = case when status = 'queued' then now() else finished_at end
+         where org_id = $1 and run_id = $2 returning status`,
+        [context.organisation.id, runId],
+      );
+      if (run.status === 'queued' || job?.status === 'cancelled') {
+        await transaction.query(`update reconciliation_run set status = 'cancelled', finished_at = now() where org_id = $1 and id = $2`, [context.organisation.id, runId]);
+        return { status: 'cancelled' as const };
+      }
+      return { status: 'cancelling' as const };
+    }),
+  );
 }
 
 export interface UndoSummary {
@@ -236,7 +451,7 @@ export async function undoRun(context: TallyContext, runId: bigint): Promise<Out
       const [run] = await transaction.query<{ status: string }>('select status from reconciliation_run where org_id = $1 and id = $2 for update', [context.organisation.id, runId]);
       if (!run) refuse('run_not_found', `No run has the id ${runId}`, { path: 'run' });
       if (run.status === 'undone') refuse('run_already_undone', `Run ${runId} was already undone`, { path: 'run' });
-      if (run.status === 'running') refuse('run_is_not_finished', `Run ${runId} is still running`, { path: 'run' });
+      if (run.status === 'running' || run.status === 'queued') refuse('run_is_not_finished', `Run ${runId} is still ${run.status}`, { path: 'run' });
       const removed = await removeAllocations(transaction, context.organisation.id, { runId }, context.actor, 'undo');
       await transaction.query(`update reconciliation_run set status = 'undone', undone_at = now(), undone_by = $3 where org_id = $1 and id = $2`, [
         context.organisation.id, runId, context.actor,

@@ -6,6 +6,12 @@ import { isSqlError, retryableSqlStates } from './database.ts';
 const typeParsers = {
   getTypeParser(oid: number, format?: 'text' | 'binary') {
     if (oid === 20) return (value: string) => BigInt(value);
+    // int8[]: pg's own parser gives strings; money and ids are bigint everywhere else too.
+    if (oid === 1016) {
+      const getParser = pg.types.getTypeParser as (typeId: number, format: 'text') => (value: string) => (string | null)[];
+      const parseTextArray = getParser(oid, 'text');
+      return (value: string) => parseTextArray(value).map((item) => (item === null ? null : BigInt(item)));
+    }
     if (oid === 1082 || oid === 1700) return (value: string) => value;
     return pg.types.getTypeParser(oid, format);
   },
