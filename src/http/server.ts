@@ -4,6 +4,10 @@ import { databaseSettingsFromEnvironment, openDatabase, type DatabaseSettings } 
 import { addUser } from '../services/access/users.ts';
 import { buildApp, type TallyApp } from './app.ts';
 import { pruneIdempotencyKeys } from './idempotency.ts';
+import { jobLeaseMs } from '../jobs/job-queue.ts';
+import { startJobWorker } from '../jobs/job-worker.ts';
+import { markRunOfJobFailed, reconcileJobHandler } from '../jobs/reconcile-job.ts';
+import { runBatchAccountsMax } from '../core/limits.ts';
 
 export interface ServerSettings {
   readonly port: number;
@@ -12,6 +16,10 @@ export interface ServerSettings {
   readonly adminEmail: string;
   readonly adminPassword: string | undefined;
   readonly secureCookies: boolean;
+  /** The background job lease (TALLY_JOB_LEASE_MS); a crashed process's run resumes after it. */
+  readonly jobLeaseMs: number;
+  /** Accounts per batch of a background run (TALLY_RUN_BATCH_ACCOUNTS). */
+  readonly runBatchAccounts: number;
 }
 
 export function serverSettingsFromEnvironment(environment: NodeJS.ProcessEnv = process.env): ServerSettings {
@@ -22,6 +30,8 @@ export function serverSettingsFromEnvironment(environment: NodeJS.ProcessEnv = p
     adminEmail: environment.TALLY_ADMIN_EMAIL ?? 'admin@example.org',
     adminPassword: environment.TALLY_ADMIN_PASSWORD || undefined,
     secureCookies: environment.TALLY_SECURE_COOKIES === 'true',
+    jobLeaseMs: Number(environment.TALLY_JOB_LEASE_MS ?? jobLeaseMs),
+    runBatchAccounts: Number(environment.TALLY_RUN_BATCH_ACCOUNTS ?? runBatchAccountsMax),
   };
 }
 
@@ -51,6 +61,11 @@ export async function startServer(settings: ServerSettings, seedDemo?: DemoSeede
     pruneIdempotencyKeys(database).catch((error: unknown) => app.log.error({ err: error }, 'pruning idempotency keys failed'));
   }, pruneIntervalMs);
   prune.unref();
+  const worker = startJobWorker(database, reconcileJobHandler(database, { batchAccounts: settings.runBatchAccounts }), {
+    leaseMs: settings.jobLeaseMs,
+    onError: (error, job) => app.log.error({ err: error, jobId: job.jobId.toString() }, 'background job failed'),
+    onFailed: (job, message) => markRunOfJobFailed(database, job, message),
+  });
   const address = await app.listen({ port: settings.port, host: settings.host });
   const url = `http://${settings.host}:${settings.port}`;
   app.log.info({ url, engine: database.dialect }, 'Tally is listening');
@@ -64,7 +79,10 @@ export async function startServer(settings: ServerSettings, seedDemo?: DemoSeede
   const stop = () => {
     stopping ??= (async () => {
       clearInterval(prune);
+      // Stop taking requests and let those in flight finish, then let the running job finish its
+      // batch and hand the job back (a restart resumes it), then close the database.
       await app.close();
+      await worker.stop();
       await database.close();
     })();
     return stopping;

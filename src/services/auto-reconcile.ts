@@ -121,10 +121,11 @@ interface AccountRange {
  * Yields the scope's accounts in batches by ascending id, so a run's order is deterministic,
  * leaving out accounts inside ranges a previous attempt of the run already finished.
  */
-async function* accountBatches(executor: SqlExecutor, organisationId: bigint, runId: bigint, scope: bigint[] | 'all', finished: readonly AccountRange[]): AsyncGenerator<bigint[]> {
+async function* accountBatches(executor: SqlExecutor, organisationId: bigint, runId: bigint, scope: bigint[] | 'all', finished: readonly AccountRange[], batchAccounts = runBatchAccountsMax): AsyncGenerator<bigint[]> {
+  assert(Number.isInteger(batchAccounts) && batchAccounts >= 1 && batchAccounts <= runBatchAccountsMax, 'batch size is 1 to runBatchAccountsMax');
   if (scope !== 'all') {
     const sorted = [...scope].filter((id) => !finished.some((range) => id >= range.first && id <= range.last)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    for (let start = 0; start < sorted.length; start += runBatchAccountsMax) yield sorted.slice(start, start + runBatchAccountsMax);
+    for (let start = 0; start < sorted.length; start += batchAccounts) yield sorted.slice(start, start + batchAccounts);
     return;
   }
   let after = 0n;
@@ -133,7 +134,7 @@ async function* accountBatches(executor: SqlExecutor, organisationId: bigint, ru
       `select a.id from account a where a.org_id = $1 and a.id > $2
          and not exists (select 1 from reconciliation_run_batch b where b.org_id = a.org_id and b.run_id = $4 and a.id between b.first_account_id and b.last_account_id)
        order by a.id limit $3`,
-      [organisationId, after, runBatchAccountsMax, runId],
+      [organisationId, after, batchAccounts, runId],
     );
     if (rows.length === 0) return;
     yield rows.map((row) => row.id);
@@ -215,6 +216,8 @@ export interface RunControl {
   holdsLease?(transaction: SqlExecutor): Promise<{ held: boolean; cancelRequested: boolean }>;
   /** True when the process is shutting down: stop after the current batch. */
   stopping?(): boolean;
+  /** Accounts per batch (1 to runBatchAccountsMax); smaller batches report progress more often. */
+  batchAccounts?: number;
   onProgress?(accountsDone: number, accountsTotal: number): void;
 }
 
@@ -268,7 +271,8 @@ export async function executeRun(context: TallyContext, runId: bigint, control: 
   let accountsDone = Number(run.accounts_done);
   control.onProgress?.(accountsDone, accountsTotal);
   try {
-    for await (const batch of accountBatches(database, organisation.id, runId, scope, finished.map((range) => ({ first: range.first_account_id, last: range.last_account_id })))) {
+    const finishedRanges = finished.map((range) => ({ first: range.first_account_id, last: range.last_account_id }));
+    for await (const batch of accountBatches(database, organisation.id, runId, scope, finishedRanges, control.batchAccounts)) {
       if (control.stopping?.()) return { result: 'stopped' };
       let cancelled = false;
       for (let attempt = 1; ; attempt += 1) {

@@ -39,6 +39,11 @@ const sampleRequests: Record<string, { path: string; body?: unknown }> = {
   'DELETE /tokens/:token': { path: '/tokens/{token}' },
   'POST /imports': { path: '/imports', body: { accounts: 'not a multipart upload' } },
   'GET /exports/:table': { path: '/exports/accounts' },
+  'POST /runs': { path: '/runs', body: { scope: { account_ids: ['A-1'] }, dry_run: true } },
+  'GET /runs': { path: '/runs' },
+  'GET /runs/:run': { path: '/runs/{run}' },
+  'POST /runs/:run/cancel': { path: '/runs/{run}/cancel' },
+  'POST /runs/:run/undo': { path: '/runs/{run}/undo' },
 };
 
 const routeKey = (method: string, url: string) => `${method} ${url.replace(/^\/api\/v1\/orgs\/:org/, '')}`;
@@ -61,6 +66,7 @@ for (const dialect of dialects) {
       const allocated = await organisationA.request('POST', '/allocations', { lines: [{ receipt_id: 'P-1', target_id: 'I-1', amount: '10.00' }] });
       idsOfA.allocation = allocated.json().allocation_ids[0];
       idsOfA.user = (await organisationA.request('GET', '/users')).json().users[0].user_id;
+      idsOfA.run = (await organisationA.request('POST', '/runs', { scope: { all: true } })).json().run_id;
       idsOfA.token = unwrap(await createApiToken(test.database, organisationA.organisation.id, { name: 'spare', role: 'viewer' }, 'test')).view.id.toString();
     });
     afterAll(async () => {

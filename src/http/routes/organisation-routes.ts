@@ -4,6 +4,7 @@ import { allocationRoutes } from './allocation-routes.ts';
 import { documentRoutes } from './document-routes.ts';
 import { settingsRoutes } from './settings-routes.ts';
 import { transferRoutes } from './transfer-routes.ts';
+import { runRoutes } from './run-routes.ts';
 
 /** Everything under /api/v1/orgs/{org}; the organisation scope hook guards each route. */
 export async function organisationRoutes(app: FastifyInstance): Promise<void> {
@@ -12,4 +13,5 @@ export async function organisationRoutes(app: FastifyInstance): Promise<void> {
   await app.register(allocationRoutes);
   await app.register(settingsRoutes);
   await app.register(transferRoutes);
+  await app.register(runRoutes);
 }

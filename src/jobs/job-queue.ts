@@ -1,0 +1,78 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { Database, SqlExecutor } from '../storage/database.ts';
+
+/**
+ * A small job queue in the database, for work that outlives a request (reconciliation runs over
+ * many accounts). It works the same on PGlite and PostgreSQL, which the established Postgres job
+ * libraries do not (they need a pg pool and LISTEN/NOTIFY):
+ * - a worker claims one job with FOR UPDATE SKIP LOCKED, so two processes never claim the same;
+ * - the claim is a lease that the worker renews while it works; a job whose lease expired (its
+ *   process died) is claimed again by any worker and resumes;
+ * - every unit of work commits only while its lease is still held (`holdsLease` in the same
+ *   transaction), so a worker that lost its lease can never write a second copy of the work.
+ */
+
+/** How long a claim lasts without renewal; a crashed process's job is picked up after this. */
+export const jobLeaseMs = 30_000;
+/** How often an idle worker looks for a job. */
+export const jobPollIntervalMs = 500;
+/** Attempts before a job that keeps failing is marked failed. */
+export const jobAttemptsMax = 3;
+
+export interface ClaimedJob {
+  readonly organisationId: bigint;
+  readonly jobId: bigint;
+  readonly kind: 'reconcile';
+  readonly runId: bigint | null;
+  readonly attempts: number;
+}
+
+export function newWorkerName(): string {
+  return `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+}
+
+/** Claims the oldest job that is queued or whose lease expired, or returns null. */
+export async function claimJob(database: Database, worker: string, leaseMs = jobLeaseMs): Promise<ClaimedJob | null> {
+  const [row] = await database.query<{ org_id: bigint; id: bigint; kind: 'reconcile'; run_id: bigint | null; attempts: number }>(
+    `update job set status = 'running', lease_owner = $1, lease_expires_at = now() + make_interval(secs => $2), attempts = attempts + 1
+     where (org_id, id) = (
+       select org_id, id from job
+       where status = 'queued' or (status = 'running' and lease_expires_at < now())
+       order by created_at, id for update skip locked limit 1)
+     returning org_id, id, kind, run_id, attempts`,
+    [worker, leaseMs / 1000],
+  );
+  return row ? { organisationId: row.org_id, jobId: row.id, kind: row.kind, runId: row.run_id, attempts: Number(row.attempts) } : null;
+}
+
+/**
+ * Inside a unit of work's transaction: locks the job row and renews the lease if this worker still
+ * holds it. Returns false when the lease was lost (then the caller must roll back) and reports a
+ * requested cancellation.
+ */
+export async function holdsLease(transaction: SqlExecutor, job: ClaimedJob, worker: string, leaseMs = jobLeaseMs): Promise<{ held: boolean; cancelRequested: boolean }> {
+  const [row] = await transaction.query<{ cancel_requested: boolean }>(
+    `update job set lease_expires_at = now() + make_interval(secs => $4)
+     where org_id = $1 and id = $2 and lease_owner = $3 and status = 'running' returning cancel_requested`,
+    [job.organisationId, job.jobId, worker, leaseMs / 1000],
+  );
+  return { held: row !== undefined, cancelRequested: row?.cancel_requested ?? false };
+}
+
+export async function finishJob(executor: SqlExecutor, job: ClaimedJob, worker: string, status: 'completed' | 'failed' | 'cancelled', error?: string): Promise<void> {
+  await executor.query(
+    `update job set status = $4, finished_at = now(), error = $5, lease_owner = null, lease_expires_at = null
+     where org_id = $1 and id = $2 and lease_owner = $3`,
+    [job.organisationId, job.jobId, worker, status, error ?? null],
+  );
+}
+
+/** Gives a job back on shutdown so another worker (or this server after a restart) resumes it at once. */
+export async function releaseJob(executor: SqlExecutor, job: ClaimedJob, worker: string): Promise<void> {
+  await executor.query(
+    `update job set status = 'queued', lease_owner = null, lease_expires_at = null, attempts = greatest(attempts - 1, 0)
+     where org_id = $1 and id = $2 and lease_owner = $3`,
+    [job.organisationId, job.jobId, worker],
+  );
+}
