@@ -7,6 +7,7 @@
  *   npm run bench -- --accounts 20000 --engines postgres
  *   npm run bench -- --postgres-accounts 100000 --pglite-accounts 20000 --large-account-documents 100000 --seed 7
  *
+ * After the engines, the HTTP API is measured on PostgreSQL (bench/http-bench.ts; BENCH_HTTP=no skips it).
  * The same flags can be given as environment variables: BENCH_ENGINES, BENCH_ACCOUNTS,
  * BENCH_POSTGRES_ACCOUNTS, BENCH_PGLITE_ACCOUNTS, BENCH_LARGE_ACCOUNT_DOCUMENTS, BENCH_SEED.
  * PostgreSQL: a database with a random name is created on BENCH_DATABASE_URL, TEST_DATABASE_URL or
@@ -19,6 +20,7 @@ import { Readable } from 'node:stream';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { generateOrganisation } from '../src/generate/generate-organisation.ts';
+import { benchHttp, printHttpFigures } from './http-bench.ts';
 import { unwrap } from '../src/core/outcome.ts';
 import { runAutoReconcile } from '../src/services/auto-reconcile.ts';
 import type { TallyContext } from '../src/services/context.ts';
@@ -331,6 +333,8 @@ async function main(): Promise<void> {
   for (const engine of settings.engines) figures.push(await benchEngine(engine, settings));
   process.stdout.write(`\nTally bench, seed ${settings.seed}, Node ${process.version}, peak RSS of the process ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB\n`);
   printTable(figures);
+  // The HTTP part runs against PostgreSQL, the engine a server with concurrent clients uses.
+  if (settings.engines.includes('postgres') && process.env.BENCH_HTTP !== 'no') printHttpFigures(await benchHttp(settings.serverUrl));
 }
 
 await main();
