@@ -28,6 +28,9 @@ export async function sessionRoutes(app: FastifyInstance, options: RouteOptions)
     {
       config: {
         rateLimit: {
+          // After parsing, so the key can include the email: one address guessing many accounts, or
+          // many attempts at one account, are limited separately.
+          hook: 'preHandler',
           max: options.signInAttemptsMax ?? signInAttemptsMax,
           timeWindow: signInWindowMs,
           keyGenerator: (request) => `${request.ip}:${String((request.body as { email?: unknown } | undefined)?.email ?? '').toLowerCase()}`,
