@@ -4,16 +4,13 @@
  * route (a bare `select 1`), as a ratio. autocannon drives a real listening server on 127.0.0.1.
  */
 import autocannon from 'autocannon';
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { unwrap } from '../src/core/outcome.ts';
 import { buildApp } from '../src/http/app.ts';
 import { createApiToken } from '../src/services/access/api-tokens.ts';
 import { writeAccounts, writeInvoiceItems, writeReceipts } from '../src/storage/ledger-writer.ts';
 import { createOrganisation } from '../src/services/organisations.ts';
 import type { CalendarDate } from '../src/core/calendar-date.ts';
-import { migrate } from '../src/storage/migrate.ts';
-import { openPostgresDatabase } from '../src/storage/postgres-database.ts';
+import { createPostgresTestDatabase } from '../test/support/dialects.ts';
 
 /** Accounts the allocation requests spread over, so they measure the API rather than one row lock. */
 export const httpBenchAccounts = 200;
@@ -33,16 +30,9 @@ async function measure(name: string, options: autocannon.Options): Promise<HttpF
 }
 
 export async function benchHttp(serverUrl: string): Promise<HttpFigure[]> {
-  const name = `tally_bench_http_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  const database = await openPostgresDatabase(url.toString(), httpBenchConnections);
+  const scratch = await createPostgresTestDatabase(serverUrl, httpBenchConnections);
+  const database = scratch.database;
   try {
-    await migrate(database);
     const organisation = unwrap(await createOrganisation(database, { slug: 'bench' }));
     // Each account: one large invoice item and one large payment, so every allocation request of
     // one cent succeeds for the whole run. Written set-based, through the same writers as import.
@@ -89,11 +79,7 @@ export async function benchHttp(serverUrl: string): Promise<HttpFigure[]> {
     await app.close();
     return figures;
   } finally {
-    await database.close();
-    const cleaner = new pg.Client({ connectionString: serverUrl });
-    await cleaner.connect();
-    await cleaner.query(`drop database if exists ${name} with (force)`);
-    await cleaner.end();
+    await scratch.drop();
   }
 }
 

@@ -49,15 +49,16 @@ export function installIdempotency(app: FastifyInstance, database: Database): vo
     const organisationId = request.scope.context.organisation.id;
     const principal = principalKey(request.principal);
     const hash = requestHash(request);
-    const inserted = await database.query(
-      `insert into idempotency_key (org_id, principal, key, request_hash, status) values ($1, $2, $3, $4, 'in_progress')
-       on conflict (org_id, principal, key) do nothing returning key`,
-      [organisationId, principal, key, hash],
-    );
-    if (inserted.length === 1) {
-      request.idempotency = { key, principal, organisationId };
-      return;
-    }
+    const claim = async () => {
+      const inserted = await database.query(
+        `insert into idempotency_key (org_id, principal, key, request_hash, status) values ($1, $2, $3, $4, 'in_progress')
+         on conflict (org_id, principal, key) do nothing returning key`,
+        [organisationId, principal, key, hash],
+      );
+      if (inserted.length === 1) request.idempotency = { key, principal, organisationId };
+      return inserted.length === 1;
+    };
+    if (await claim()) return;
     const deadline = Date.now() + idempotencyWaitMs;
     for (;;) {
       const [stored] = await database.query<StoredKey>(
@@ -66,15 +67,7 @@ export function installIdempotency(app: FastifyInstance, database: Database): vo
       );
       if (!stored) {
         // The first request failed with a 5xx and released the key: this one runs instead.
-        const retried = await database.query(
-          `insert into idempotency_key (org_id, principal, key, request_hash, status) values ($1, $2, $3, $4, 'in_progress')
-           on conflict (org_id, principal, key) do nothing returning key`,
-          [organisationId, principal, key, hash],
-        );
-        if (retried.length === 1) {
-          request.idempotency = { key, principal, organisationId };
-          return;
-        }
+        if (await claim()) return;
         continue;
       }
       if (stored.request_hash !== hash) {
