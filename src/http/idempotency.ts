@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import '@fastify/multipart';
 import type { Database } from '../storage/database.ts';
 import { sendRefusal } from './error-handler.ts';
-import { idempotencyKeyLengthMax, idempotencyKeyRetentionHours, idempotencyWaitMs } from './http-limits.ts';
+import { idempotencyAbandonedAfterSeconds, idempotencyKeyLengthMax, idempotencyKeyRetentionHours, idempotencyWaitMs } from './http-limits.ts';
 import { principalKey } from './request-context.ts';
 
 const pollIntervalMs = 50;
@@ -61,6 +61,13 @@ export function installIdempotency(app: FastifyInstance, database: Database): vo
     if (await claim()) return;
     const deadline = Date.now() + idempotencyWaitMs;
     for (;;) {
+      // A key still "in progress" long after any request could take is left over from a process
+      // that died mid-request: release it so this retry runs.
+      await database.query(
+        `delete from idempotency_key where org_id = $1 and principal = $2 and key = $3 and status = 'in_progress'
+           and created_at < now() - make_interval(secs => $4)`,
+        [organisationId, principal, key, idempotencyAbandonedAfterSeconds],
+      );
       const [stored] = await database.query<StoredKey>(
         'select request_hash, status, response_status, response_body, response_content_type from idempotency_key where org_id = $1 and principal = $2 and key = $3',
         [organisationId, principal, key],

@@ -56,6 +56,17 @@ for (const dialect of dialects) {
       expect(otherCaller.statusCode).toBe(201);
     });
 
+    it('takes over a key left in progress by a request whose process died', async () => {
+      const body = { lines: [{ receipt_id: 'P-1', target_id: 'I-2', amount: '1.00' }] };
+      const first = await http.request('POST', '/allocations', body, { headers: { 'idempotency-key': 'abandoned-1' } });
+      expect(first.statusCode).toBe(201);
+      // As if the process had died after claiming the key and before answering, ten minutes ago.
+      await test.database.query(`update idempotency_key set status = 'in_progress', response_body = null, created_at = now() - interval '10 minutes' where key = 'abandoned-1'`);
+      const retry = await http.request('POST', '/allocations', body, { headers: { 'idempotency-key': 'abandoned-1' } });
+      expect(retry.statusCode).toBe(201);
+      expect(retry.headers['idempotent-replayed']).toBeUndefined();
+    });
+
     it('refuses a malformed key', async () => {
       const response = await http.request('POST', '/accounts', { account_id: 'A-2', owner_name: 'Owner' }, { headers: { 'idempotency-key': 'x'.repeat(256) } });
       expect(response.json().error.code).toBe('idempotency_key_is_invalid');
