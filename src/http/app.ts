@@ -14,6 +14,7 @@ import { importUploadBytesMax, requestBodyBytesMax } from './http-limits.ts';
 import { installIdempotency } from './idempotency.ts';
 import { installOrganisationScope, type GuardedRoute } from './organisation-scope.ts';
 import { registerApiRoutes } from './routes/index.ts';
+import { installWebPage, webBuildExists } from './web-page.ts';
 
 export interface AppOptions {
   readonly database: Database;
@@ -22,6 +23,8 @@ export interface AppOptions {
   readonly secureCookies?: boolean;
   /** Rate limits are per process; tests may raise them. */
   readonly signInAttemptsMax?: number;
+  /** Serve the built web page (dist/web) at /; by default whenever it has been built. */
+  readonly webPage?: boolean;
 }
 
 export type TallyApp = FastifyInstance & {
@@ -83,5 +86,6 @@ export async function buildApp(options: AppOptions): Promise<TallyApp> {
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(registerApiRoutes, { prefix: '/api', database: options.database, secureCookies: options.secureCookies ?? false, signInAttemptsMax: options.signInAttemptsMax });
+  if (options.webPage ?? webBuildExists()) await installWebPage(app);
   return app as unknown as TallyApp;
 }

@@ -1,0 +1,118 @@
+import { useCallback, useEffect, useState } from 'react';
+import { api, whenSignedOut, type Session } from './api.ts';
+import { useI18n, type Language } from './i18n.tsx';
+import { matchRoute, navigate, paths, useLocation } from './router.ts';
+import { SignInPage } from './pages/SignInPage.tsx';
+import { AccountsPage } from './pages/AccountsPage.tsx';
+import { AccountPage } from './pages/AccountPage.tsx';
+import { Link } from './components/Link.tsx';
+
+type SessionState = { readonly status: 'loading' } | { readonly status: 'signed-out' } | { readonly status: 'signed-in'; readonly session: Session };
+
+export function App() {
+  const { t } = useI18n();
+  const location = useLocation();
+  const route = matchRoute(location.path);
+  const [state, setState] = useState<SessionState>({ status: 'loading' });
+
+  useEffect(() => {
+    whenSignedOut(() => setState({ status: 'signed-out' }));
+    api.currentSession().then(
+      (session) => setState(session ? { status: 'signed-in', session } : { status: 'signed-out' }),
+      () => setState({ status: 'signed-out' }),
+    );
+    return () => whenSignedOut(null);
+  }, []);
+
+  const firstOrg = state.status === 'signed-in' ? state.session.organisations[0]?.slug : undefined;
+  // Signed out: every page but sign-in leads to sign-in (and back afterwards). Signed in: the
+  // sign-in page and the root lead to the first organisation's accounts.
+  useEffect(() => {
+    if (state.status === 'signed-out' && route.name !== 'sign-in') {
+      const back = location.path + (location.query.toString() ? `?${location.query.toString()}` : '');
+      navigate(`/sign-in${back !== '/' ? `?next=${encodeURIComponent(back)}` : ''}`, { replace: true });
+    }
+    if (state.status === 'signed-in' && (route.name === 'sign-in' || route.name === 'home') && firstOrg) {
+      const next = location.query.get('next');
+      navigate(next && next.startsWith('/') && !next.startsWith('//') ? next : paths.accounts(firstOrg), { replace: true });
+    }
+  }, [state.status, route.name, firstOrg, location.path, location.query]);
+
+  const signOut = useCallback(async () => {
+    try {
+      await api.signOut();
+    } finally {
+      setState({ status: 'signed-out' });
+      navigate('/sign-in', { replace: true });
+    }
+  }, []);
+
+  if (state.status === 'loading') return <p className="page-loading" role="status">{t('loading')}</p>;
+  if (state.status === 'signed-out') {
+    return <SignInPage onSignedIn={(session) => setState({ status: 'signed-in', session })} />;
+  }
+  const session = state.session;
+  const org = route.name === 'accounts' || route.name === 'account' ? route.org : firstOrg;
+  return (
+    <>
+      <a className="skip-link" href="#main">{t('skipToContent')}</a>
+      <Header session={session} org={org} onSignOut={signOut} />
+      <main id="main" tabIndex={-1}>
+        {session.organisations.length === 0 && <p className="notice">{t('noOrganisation')}</p>}
+        {route.name === 'accounts' && <AccountsPage key={route.org} org={route.org} />}
+        {route.name === 'account' && <AccountPage key={`${route.org}/${route.account}`} org={route.org} accountId={route.account} />}
+        {route.name === 'not-found' && <p className="notice">{t('notFound')}</p>}
+      </main>
+    </>
+  );
+}
+
+function Header({ session, org, onSignOut }: { session: Session; org: string | undefined; onSignOut: () => void }) {
+  const { t, language, setLanguage } = useI18n();
+  return (
+    <header className="top-bar">
+      <div className="brand">
+        <span className="brand-mark" aria-hidden="true">✓</span> {t('appName')}
+      </div>
+      <nav aria-label={t('clients')} className="top-nav">
+        {org && (
+          <Link to={paths.accounts(org)} className="nav-link">
+            {t('clients')} › {t('accounts')}
+          </Link>
+        )}
+      </nav>
+      <div className="top-tools">
+        {session.organisations.length > 1 && (
+          <label className="inline-field">
+            <span>{t('organisation')}</span>
+            <select value={org ?? ''} onChange={(event) => navigate(paths.accounts(event.target.value))}>
+              {session.organisations.map((membership) => (
+                <option key={membership.slug} value={membership.slug}>
+                  {membership.name}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
+        <LanguageSwitch language={language} onChange={setLanguage} />
+        <span className="who">{t('signedInAs', { email: session.email })}</span>
+        <button type="button" className="button secondary" onClick={onSignOut}>
+          {t('signOut')}
+        </button>
+      </div>
+    </header>
+  );
+}
+
+export function LanguageSwitch({ language, onChange }: { language: Language; onChange: (language: Language) => void }) {
+  const { t } = useI18n();
+  return (
+    <label className="inline-field">
+      <span className="visually-hidden">{t('language')}</span>
+      <select value={language} onChange={(event) => onChange(event.target.value as Language)}>
+        <option value="en" lang="en">English</option>
+        <option value="fr" lang="fr">Français</option>
+      </select>
+    </label>
+  );
+}

@@ -1,0 +1,175 @@
+/**
+ * Typed calls to the Tally HTTP API (/api/v1). The session lives in an HttpOnly cookie set at
+ * sign-in; every write sends the X-CSRF-Token the sign-in answered with. There is no other path
+ * to the data: the page only ever talks to this API.
+ */
+
+export interface OrganisationMembership {
+  readonly slug: string;
+  readonly name: string;
+  readonly role: string;
+}
+
+export interface Session {
+  readonly email: string;
+  readonly csrf_token: string;
+  readonly organisations: readonly OrganisationMembership[];
+}
+
+export const accountSorts = ['owner', 'owner_desc', 'account', 'account_desc', 'created', 'created_desc'] as const;
+export type AccountSort = (typeof accountSorts)[number];
+
+export interface AccountSummary {
+  readonly account_id: string;
+  readonly owner_name: string;
+  readonly owner_email: string;
+  readonly balance: string;
+  readonly unreconciled_count: number;
+}
+
+export interface AccountPage {
+  readonly total: number;
+  readonly page: number;
+  readonly page_size: number;
+  readonly accounts: readonly AccountSummary[];
+}
+
+export interface AccountQuery {
+  readonly search?: string;
+  readonly unreconciled?: boolean;
+  readonly sort?: AccountSort;
+  readonly page?: number;
+  readonly pageSize?: number;
+}
+
+export type DocumentKind = 'invoice' | 'item' | 'refund' | 'payment' | 'deposit' | 'credit' | 'cancellation';
+export type DocumentStatus = 'none' | 'partial' | 'full' | 'post-dated' | 'void';
+export type OpenReason = 'in_agreement' | 'credit_on_account' | 'balance_owing' | 'unreconciled';
+
+export interface StatementDocument {
+  readonly document_id: string;
+  readonly kind: DocumentKind;
+  readonly date: string;
+  readonly amount: string;
+  readonly allocated: string;
+  readonly remaining: string;
+  readonly status: DocumentStatus;
+  readonly invoice_id: string | null;
+  readonly position: number | null;
+  readonly description: string | null;
+  readonly ledger_code: string | null;
+  readonly participant_id: string | null;
+  readonly method: string | null;
+  readonly reference: string | null;
+  readonly scheduled: boolean;
+  readonly voided: boolean;
+}
+
+export interface StatementAllocation {
+  readonly allocation_id: string;
+  readonly receipt_id: string;
+  readonly target_id: string;
+  readonly amount: string;
+  readonly source: string;
+  readonly run_id: string | null;
+  readonly created_by: string;
+  readonly created_at: string;
+}
+
+export interface AccountStatement {
+  readonly account_id: string;
+  readonly owner_name: string;
+  readonly owner_email: string;
+  readonly balance: string;
+  readonly open_credit: string;
+  readonly open_debit: string;
+  readonly open_reason: OpenReason;
+  readonly open_reason_message: string;
+  readonly documents: readonly StatementDocument[];
+  readonly allocations: readonly StatementAllocation[];
+}
+
+/** A refusal from the API: `{ error: { code, message, details } }`, or a network failure. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+let csrfToken: string | null = null;
+
+/** Called when any request answers 401 (the session expired or was closed elsewhere). */
+let onSignedOut: (() => void) | null = null;
+export function whenSignedOut(listener: (() => void) | null): void {
+  onSignedOut = listener;
+}
+
+async function call<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
+  let response: Response;
+  try {
+    response = await fetch(`/api/v1${path}`, { method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body) });
+  } catch {
+    throw new ApiError(0, 'network_error', 'The server cannot be reached; check the connection and try again.');
+  }
+  if (response.status === 204) return undefined as T;
+  const text = await response.text();
+  let parsed: unknown = null;
+  try {
+    parsed = text ? JSON.parse(text) : null;
+  } catch {
+    parsed = null;
+  }
+  if (!response.ok) {
+    const error = (parsed as { error?: { code?: string; message?: string; details?: unknown } } | null)?.error;
+    if (response.status === 401 && path !== '/session') onSignedOut?.();
+    throw new ApiError(response.status, error?.code ?? 'http_error', error?.message ?? `The server answered ${response.status}`, error?.details);
+  }
+  return parsed as T;
+}
+
+const org = (slug: string) => `/orgs/${encodeURIComponent(slug)}`;
+
+export const api = {
+  async signIn(email: string, password: string): Promise<Session> {
+    const session = await call<Session>('POST', '/session', { email, password });
+    csrfToken = session.csrf_token;
+    return session;
+  },
+  /** The current session, or null when not signed in. */
+  async currentSession(): Promise<Session | null> {
+    try {
+      const session = await call<Session>('GET', '/session');
+      csrfToken = session.csrf_token;
+      return session;
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 401) return null;
+      throw error;
+    }
+  },
+  async signOut(): Promise<void> {
+    await call<void>('DELETE', '/session');
+    csrfToken = null;
+  },
+  accounts(slug: string, query: AccountQuery): Promise<AccountPage> {
+    const parameters = new URLSearchParams();
+    if (query.search) parameters.set('search', query.search);
+    if (query.unreconciled) parameters.set('unreconciled', 'true');
+    if (query.sort) parameters.set('sort', query.sort);
+    if (query.page) parameters.set('page', String(query.page));
+    if (query.pageSize) parameters.set('page_size', String(query.pageSize));
+    const text = parameters.toString();
+    return call<AccountPage>('GET', `${org(slug)}/accounts${text ? `?${text}` : ''}`);
+  },
+  account(slug: string, accountId: string): Promise<AccountStatement> {
+    return call<AccountStatement>('GET', `${org(slug)}/accounts/${encodeURIComponent(accountId)}`);
+  },
+};

@@ -1,0 +1,189 @@
+import { useEffect, useState } from 'react';
+import { accountSorts, api, ApiError, type AccountPage, type AccountSort } from '../api.ts';
+import { useI18n, type MessageKey } from '../i18n.tsx';
+import { navigate, paths, useLocation } from '../router.ts';
+import { Link } from '../components/Link.tsx';
+
+export const pageSizes = [10, 25, 50, 100] as const;
+const sortLabels: Record<AccountSort, MessageKey> = {
+  owner: 'sortOwner',
+  owner_desc: 'sortOwnerDesc',
+  account: 'sortAccount',
+  account_desc: 'sortAccountDesc',
+  created: 'sortCreated',
+  created_desc: 'sortCreatedDesc',
+};
+
+interface ListState {
+  readonly search: string;
+  readonly unreconciled: boolean;
+  readonly sort: AccountSort;
+  readonly page: number;
+  readonly pageSize: number;
+}
+
+/** The list's state lives in the address (?search=&unreconciled=1&sort=&page=&size=). */
+function readState(query: URLSearchParams): ListState {
+  const sort = query.get('sort') as AccountSort | null;
+  const size = Number(query.get('size'));
+  const page = Number(query.get('page'));
+  return {
+    search: query.get('search') ?? '',
+    unreconciled: query.get('unreconciled') === '1',
+    sort: sort && accountSorts.includes(sort) ? sort : 'owner',
+    page: Number.isInteger(page) && page >= 1 ? page : 1,
+    pageSize: (pageSizes as readonly number[]).includes(size) ? size : 25,
+  };
+}
+
+function writeState(state: ListState): URLSearchParams {
+  const query = new URLSearchParams();
+  if (state.search) query.set('search', state.search);
+  if (state.unreconciled) query.set('unreconciled', '1');
+  if (state.sort !== 'owner') query.set('sort', state.sort);
+  if (state.page !== 1) query.set('page', String(state.page));
+  if (state.pageSize !== 25) query.set('size', String(state.pageSize));
+  return query;
+}
+
+type Loaded = { readonly status: 'loading' } | { readonly status: 'error'; readonly message: string } | { readonly status: 'ready'; readonly page: AccountPage };
+
+export function AccountsPage({ org }: { org: string }) {
+  const { t, money } = useI18n();
+  const location = useLocation();
+  const state = readState(location.query);
+  const [searchText, setSearchText] = useState(state.search);
+  const [loaded, setLoaded] = useState<Loaded>({ status: 'loading' });
+  const [attempt, setAttempt] = useState(0);
+
+  const update = (change: Partial<ListState>, replace = false) => navigate(paths.accounts(org, writeState({ ...state, page: 1, ...change })), { replace });
+
+  // Typing searches after a short pause; the address is replaced, not pushed, for each keystroke.
+  useEffect(() => {
+    if (searchText === state.search) return;
+    const timer = setTimeout(() => update({ search: searchText }, true), 250);
+    return () => clearTimeout(timer);
+  });
+
+  const key = `${org}|${state.search}|${state.unreconciled}|${state.sort}|${state.page}|${state.pageSize}|${attempt}`;
+  useEffect(() => {
+    let current = true;
+    setLoaded((previous) => (previous.status === 'ready' ? previous : { status: 'loading' }));
+    api
+      .accounts(org, { search: state.search || undefined, unreconciled: state.unreconciled, sort: state.sort, page: state.page, pageSize: state.pageSize })
+      .then(
+        (page) => current && setLoaded({ status: 'ready', page }),
+        (error: unknown) => current && setLoaded({ status: 'error', message: error instanceof ApiError ? error.message : String(error) }),
+      );
+    return () => {
+      current = false;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [key]);
+
+  const page = loaded.status === 'ready' ? loaded.page : null;
+  const pages = page ? Math.max(1, Math.ceil(page.total / page.page_size)) : 1;
+  const from = page && page.total > 0 ? (page.page - 1) * page.page_size + 1 : 0;
+  const to = page ? Math.min(page.total, page.page * page.page_size) : 0;
+
+  return (
+    <section aria-labelledby="accounts-title">
+      <div className="page-head">
+        <p className="breadcrumb">{t('clients')}</p>
+        <h1 id="accounts-title">{t('accounts')}</h1>
+      </div>
+      <div className="toolbar" role="search">
+        <label className="field grow">
+          <span>{t('search')}</span>
+          <input type="search" value={searchText} placeholder={t('searchPlaceholder')} onChange={(event) => setSearchText(event.target.value)} />
+        </label>
+        <label className="field">
+          <span>{t('sortBy')}</span>
+          <select value={state.sort} onChange={(event) => update({ sort: event.target.value as AccountSort })}>
+            {accountSorts.map((sort) => (
+              <option key={sort} value={sort}>
+                {t(sortLabels[sort])}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="checkbox">
+          <input type="checkbox" checked={state.unreconciled} onChange={(event) => update({ unreconciled: event.target.checked })} />
+          <span>{t('unreconciledOnly')}</span>
+        </label>
+      </div>
+
+      {loaded.status === 'error' && (
+        <div className="form-error" role="alert">
+          {loaded.message}{' '}
+          <button type="button" className="button secondary" onClick={() => setAttempt((value) => value + 1)}>
+            {t('retry')}
+          </button>
+        </div>
+      )}
+
+      <div className="table-wrap" aria-busy={loaded.status === 'loading'}>
+        <table className="data-table">
+          <caption className="visually-hidden">{t('accounts')}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t('accountOwner')}</th>
+              <th scope="col">{t('accountId')}</th>
+              <th scope="col">{t('ownerEmail')}</th>
+              <th scope="col" className="number">{t('balance')}</th>
+              <th scope="col" className="number">{t('unreconciled')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {loaded.status === 'loading' && (
+              <tr>
+                <td colSpan={5} className="muted" role="status">{t('loading')}</td>
+              </tr>
+            )}
+            {page && page.accounts.length === 0 && (
+              <tr>
+                <td colSpan={5} className="muted">{t('noAccounts')}</td>
+              </tr>
+            )}
+            {page?.accounts.map((account) => (
+              <tr key={account.account_id}>
+                <td>
+                  <Link to={paths.account(org, account.account_id)}>{account.owner_name}</Link>
+                </td>
+                <td className="mono">{account.account_id}</td>
+                <td className="muted">{account.owner_email}</td>
+                <td className={`number ${account.balance.startsWith('-') ? 'credit' : ''}`}>{money(account.balance)}</td>
+                <td className="number">{account.unreconciled_count > 0 ? <span className="badge warn">{account.unreconciled_count}</span> : <span className="muted">0</span>}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+
+      <div className="pager">
+        <p className="muted" role="status" aria-live="polite">
+          {page ? t('showing', { from, to, total: page.total }) : ''}
+        </p>
+        <div className="pager-controls">
+          <label className="inline-field">
+            <span>{t('pageSize')}</span>
+            <select value={state.pageSize} onChange={(event) => update({ pageSize: Number(event.target.value) })}>
+              {pageSizes.map((size) => (
+                <option key={size} value={size}>
+                  {size}
+                </option>
+              ))}
+            </select>
+          </label>
+          <button type="button" className="button secondary" disabled={state.page <= 1} onClick={() => update({ page: state.page - 1 })}>
+            ‹ <span className="visually-hidden">{t('previousPage')}</span>
+          </button>
+          <span>{t('pageOf', { page: state.page, pages })}</span>
+          <button type="button" className="button secondary" disabled={state.page >= pages} onClick={() => update({ page: state.page + 1 })}>
+            <span className="visually-hidden">{t('nextPage')}</span> ›
+          </button>
+        </div>
+      </div>
+    </section>
+  );
+}

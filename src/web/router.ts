@@ -1,0 +1,58 @@
+import { useSyncExternalStore } from 'react';
+
+/** A tiny history-API router: the address bar is the state, so reload and Back keep the view. */
+const listeners = new Set<() => void>();
+
+function subscribe(listener: () => void): () => void {
+  listeners.add(listener);
+  window.addEventListener('popstate', listener);
+  return () => {
+    listeners.delete(listener);
+    window.removeEventListener('popstate', listener);
+  };
+}
+
+const snapshot = () => window.location.pathname + window.location.search;
+
+export function useLocation(): { path: string; query: URLSearchParams } {
+  const current = useSyncExternalStore(subscribe, snapshot);
+  const url = new URL(current, window.location.origin);
+  return { path: url.pathname, query: url.searchParams };
+}
+
+export function navigate(to: string, options: { replace?: boolean } = {}): void {
+  if (to === snapshot()) return;
+  if (options.replace) window.history.replaceState(null, '', to);
+  else window.history.pushState(null, '', to);
+  for (const listener of listeners) listener();
+}
+
+export type Route =
+  | { readonly name: 'sign-in' }
+  | { readonly name: 'home' }
+  | { readonly name: 'accounts'; readonly org: string }
+  | { readonly name: 'account'; readonly org: string; readonly account: string }
+  | { readonly name: 'not-found' };
+
+export function matchRoute(path: string): Route {
+  if (path === '/' || path === '') return { name: 'home' };
+  if (path === '/sign-in') return { name: 'sign-in' };
+  const parts = path.split('/').filter(Boolean).map((part) => decodeURIComponent(part));
+  if (parts[0] === 'orgs' && parts[1] && parts[2] === 'accounts') {
+    if (parts.length === 3) return { name: 'accounts', org: parts[1] };
+    if (parts.length === 4 && parts[3]) return { name: 'account', org: parts[1], account: parts[3] };
+  }
+  return { name: 'not-found' };
+}
+
+export const paths = {
+  accounts: (org: string, query?: URLSearchParams) => `/orgs/${encodeURIComponent(org)}/accounts${query && query.toString() ? `?${query.toString()}` : ''}`,
+  account: (org: string, account: string) => `/orgs/${encodeURIComponent(org)}/accounts/${encodeURIComponent(account)}`,
+};
+
+/** A link that routes in the page on a plain click and behaves as a normal link otherwise. */
+export function onLinkClick(event: React.MouseEvent<HTMLAnchorElement>, to: string): void {
+  if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+  event.preventDefault();
+  navigate(to);
+}

@@ -1,0 +1,150 @@
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateOrganisation } from '../../src/generate/generate-organisation.ts';
+import { createOwner, startServer, type RunningServer } from '../../src/http/server.ts';
+import { webBuildExists } from '../../src/http/web-page.ts';
+
+/**
+ * The web page end to end: the real server (PGlite in memory, a small generated organisation)
+ * serving the built page, driven in Debian's Chromium. Screenshots go to docs/screenshots/.
+ * CI (.ci/run) installs Chromium; elsewhere the suite is skipped, saying why, when it is absent.
+ */
+const chromiumPath = process.env.TALLY_CHROMIUM ?? '/usr/bin/chromium';
+const chromiumPresent = existsSync(chromiumPath);
+if (!chromiumPresent) console.warn(`[web e2e] skipped: no Chromium at ${chromiumPath} (apt-get install chromium, or set TALLY_CHROMIUM)`);
+
+const screenshots = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
+const ownerEmail = 'owner@example.org';
+const ownerPassword = 'a long enough password';
+
+describe.skipIf(!chromiumPresent)('web page in Chromium', () => {
+  let server: RunningServer;
+  let base: string;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    if (!webBuildExists()) throw new Error('dist/web is missing: run `npm run build:web` (npm test does it first)');
+    server = await startServer(
+      { port: 0, host: '127.0.0.1', database: { dataDirectory: 'memory' }, adminEmail: ownerEmail, adminPassword: ownerPassword, secureCookies: false, jobLeaseMs: 30_000, runBatchAccounts: 100 },
+      async (database) => {
+        const generated = await generateOrganisation(database, { slug: 'maple-rec', accountsCount: 40, seed: 20261121, actor: 'system:test' });
+        if (!generated.ok) throw new Error(generated.refusal.message);
+        await createOwner(database, generated.value.organisation.id, ownerEmail, ownerPassword);
+        return null;
+      },
+    );
+    server.app.log.level = 'warn';
+    const address = server.app.server.address();
+    base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    browser = await chromium.launch({
+      executablePath: chromiumPath,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'en-CA' });
+    page = await context.newPage();
+    await mkdir(screenshots, { recursive: true });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  /** The account whose documents show the most different statuses: the best one to look at. */
+  async function mostVariedAccount(): Promise<{ accountId: string; ownerName: string; statuses: Set<string> }> {
+    const signIn = await fetch(`${base}/api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: ownerEmail, password: ownerPassword }) });
+    const cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0]!;
+    const list = (await (await fetch(`${base}/api/v1/orgs/maple-rec/accounts?page_size=100`, { headers: { cookie } })).json()) as { accounts: { account_id: string; owner_name: string }[] };
+    let best = { accountId: '', ownerName: '', statuses: new Set<string>() };
+    for (const account of list.accounts) {
+      const statement = (await (await fetch(`${base}/api/v1/orgs/maple-rec/accounts/${account.account_id}`, { headers: { cookie } })).json()) as { documents: { status: string }[] };
+      const statuses = new Set(statement.documents.map((document) => document.status));
+      if (statuses.size > best.statuses.size) best = { accountId: account.account_id, ownerName: account.owner_name, statuses };
+    }
+    await fetch(`${base}/api/v1/session`, { method: 'DELETE', headers: { cookie } });
+    return best;
+  }
+
+  it('signs in, lists, searches and filters accounts, shows an account with its statuses, signs out', async () => {
+    const target = await mostVariedAccount();
+    expect(target.statuses.size).toBeGreaterThanOrEqual(3);
+
+    // Signed out, any page leads to sign-in.
+    await page.goto(`${base}/orgs/maple-rec/accounts`);
+    await page.getByLabel('Email').waitFor();
+    expect(new URL(page.url()).pathname).toBe('/sign-in');
+    await page.getByLabel('Email').fill(ownerEmail);
+    await page.getByLabel('Password').fill('not the password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('The email or password is wrong');
+    await page.getByLabel('Password').fill('');
+    await page.screenshot({ path: `${screenshots}sign-in.png` });
+
+    await page.getByLabel('Password').fill(ownerPassword);
+    await page.getByLabel('Password').press('Enter');
+    await page.getByRole('heading', { name: 'Accounts' }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/orgs/maple-rec/accounts');
+    const rows = page.locator('table.data-table tbody tr');
+    await expect.poll(() => rows.count()).toBe(25);
+    await expect.poll(() => page.getByText(/1–25 of 40 accounts/).count()).toBe(1);
+
+    // Page size and paging come from the server.
+    await page.getByLabel('Accounts per page').selectOption('10');
+    await expect.poll(() => rows.count()).toBe(10);
+    await page.getByRole('button', { name: 'Next page' }).click();
+    await expect.poll(() => page.getByText('11–20 of 40 accounts').count()).toBe(1);
+    await page.getByLabel('Accounts per page').selectOption('50');
+    await expect.poll(() => rows.count()).toBe(40);
+
+    // Sorting by account id, descending.
+    await page.getByLabel('Sort by').selectOption('account_desc');
+    await expect.poll(async () => (await rows.first().locator('td').nth(1).textContent()) ?? '').toBe('A000040');
+    await page.getByLabel('Sort by').selectOption('owner');
+
+    // The filter keeps only accounts with unreconciled items.
+    await page.getByLabel('Has unreconciled items').check();
+    await expect.poll(async () => (await page.locator('.badge.warn').count()) === (await rows.count())).toBe(true);
+    await page.getByLabel('Has unreconciled items').uncheck();
+    await expect.poll(() => rows.count()).toBe(40);
+    await page.screenshot({ path: `${screenshots}accounts.png` });
+
+    // Search (by account id), then open the account from its owner's name.
+    await page.getByLabel('Search').fill(target.accountId);
+    await expect.poll(() => rows.count()).toBe(1);
+    await page.getByRole('link', { name: target.ownerName }).click();
+    await page.getByRole('heading', { name: new RegExp(target.ownerName) }).waitFor();
+    expect(new URL(page.url()).pathname).toBe(`/orgs/maple-rec/accounts/${target.accountId}`);
+    await expect.poll(() => page.getByTestId('balance').textContent()).toMatch(/\d/);
+    await expect.poll(() => page.getByTestId('open-reason').textContent()).toMatch(/\w/);
+
+    // Each status has its own icon and a text label for screen readers.
+    const labels = { full: 'Fully reconciled', partial: 'Partially reconciled', none: 'Not reconciled', 'post-dated': 'Post-dated', void: 'Void' } as const;
+    for (const status of target.statuses) {
+      const icon = page.locator(`.documents .status[data-status="${status}"]`).first();
+      expect(await icon.locator('.visually-hidden').textContent()).toBe(labels[status as keyof typeof labels]);
+    }
+    const shapes = await page.locator('.documents .status').evaluateAll((icons) => icons.map((icon) => [icon.getAttribute('data-status'), icon.querySelector('svg')!.innerHTML, (globalThis as unknown as { getComputedStyle(element: unknown): { color: string } }).getComputedStyle(icon).color]));
+    const byStatus = new Map(shapes.map(([status, shape, colour]) => [status, `${shape}|${colour}`]));
+    expect(new Set(byStatus.values()).size).toBe(byStatus.size);
+
+    // '+' opens a document's reconciliations.
+    const reconciled = page.locator('tr[data-document]').filter({ has: page.locator('.status[data-status="full"]') }).filter({ has: page.getByRole('button', { name: /^Show reconciliations/ }) }).first();
+    await reconciled.getByRole('button', { name: /^Show reconciliations/ }).click();
+    await page.locator('.allocations-row .nested-table').first().waitFor();
+    await page.screenshot({ path: `${screenshots}account-billing.png` });
+
+    // French, then back to English; the choice is kept.
+    await page.getByLabel('Language').selectOption('fr');
+    await page.getByRole('button', { name: 'Se déconnecter' }).waitFor();
+    await page.getByLabel('Langue').selectOption('en');
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    const after = await page.request.get(`${base}/api/v1/session`);
+    expect(after.status()).toBe(401);
+  });
+});
