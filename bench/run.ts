@@ -14,13 +14,13 @@
  * postgres://postgres@127.0.0.1:5432/postgres, and dropped afterwards.
  */
 import { PGlite } from '@electric-sql/pglite';
-import { randomBytes } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { generateOrganisation } from '../src/generate/generate-organisation.ts';
 import { benchHttp, printHttpFigures } from './http-bench.ts';
+import { createPostgresTestDatabase } from '../test/support/dialects.ts';
 import { unwrap } from '../src/core/outcome.ts';
 import { runAutoReconcile } from '../src/services/auto-reconcile.ts';
 import type { TallyContext } from '../src/services/context.ts';
@@ -28,7 +28,6 @@ import { createOrganisation } from '../src/services/organisations.ts';
 import type { Database } from '../src/storage/database.ts';
 import { migrate } from '../src/storage/migrate.ts';
 import { openPgliteDatabase } from '../src/storage/pglite-database.ts';
-import { openPostgresDatabase } from '../src/storage/postgres-database.ts';
 
 type EngineName = 'postgres' | 'pglite';
 
@@ -85,19 +84,12 @@ interface BenchDatabase {
 }
 
 async function openPostgresBench(serverUrl: string): Promise<BenchDatabase> {
-  const name = `tally_bench_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  const database = await openPostgresDatabase(url.toString());
-  await migrate(database);
+  // The same scratch database as the integration tests: a random name, dropped at the end.
+  const scratch = await createPostgresTestDatabase(serverUrl);
   return {
-    database,
+    database: scratch.database,
     async copyFloorMs(rows) {
-      const client = new pg.Client({ connectionString: url.toString() });
+      const client = new pg.Client({ connectionString: scratch.url });
       await client.connect();
       try {
         await client.query('create table allocation_copy_floor (like allocation)');
@@ -110,13 +102,7 @@ async function openPostgresBench(serverUrl: string): Promise<BenchDatabase> {
         await client.end();
       }
     },
-    async close() {
-      await database.close();
-      const cleaner = new pg.Client({ connectionString: serverUrl });
-      await cleaner.connect();
-      await cleaner.query(`drop database if exists ${name} with (force)`);
-      await cleaner.end();
-    },
+    close: () => scratch.drop(),
   };
 }
 
