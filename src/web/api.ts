@@ -173,3 +173,82 @@ export const api = {
     return call<AccountStatement>('GET', `${org(slug)}/accounts/${encodeURIComponent(accountId)}`);
   },
 };
+
+/* Auto-reconcile runs (POST /runs, GET /runs/{id}, POST /runs/{id}/undo). */
+
+/** Which accounts a run covers: every account, the hand-picked ones, or every one matching the list filter. */
+export type RunScope =
+  | { readonly all: true }
+  | { readonly account_ids: readonly string[] }
+  | { readonly filter: { readonly search?: string; readonly unreconciled?: boolean } };
+
+export type LeftOpenReason = Exclude<OpenReason, 'in_agreement'>;
+
+export interface RunSummary {
+  readonly run_id: string | null;
+  readonly dry_run: boolean;
+  readonly strategy: string;
+  readonly accounts_total: number;
+  readonly allocations_count: number;
+  readonly allocated: string;
+  readonly allocations_by_pass: { readonly referenced_debit: number; readonly referenced_invoice: number; readonly oldest_first: number };
+  readonly accounts_left_open: Readonly<Record<LeftOpenReason, number>>;
+  readonly accounts_left_open_listed: readonly { readonly account_id: string; readonly reason: LeftOpenReason; readonly reason_message: string; readonly open_credit: string; readonly open_debit: string }[];
+  readonly planned_allocations?: readonly { readonly receipt_id: string; readonly target_id: string; readonly amount: string }[];
+}
+
+export type RunStatus = 'queued' | 'running' | 'completed' | 'cancelled' | 'failed';
+
+export interface Run {
+  readonly run_id: string;
+  readonly status: RunStatus;
+  readonly scope: string;
+  readonly strategy: string;
+  readonly actor: string;
+  readonly accounts_total: number;
+  readonly accounts_done: number;
+  readonly allocations_count: number;
+  readonly allocated: string;
+  readonly started_at: string;
+  readonly finished_at: string | null;
+  readonly undone_at: string | null;
+  readonly error: string | null;
+  readonly summary?: RunSummary;
+}
+
+export interface RunUndone {
+  readonly run_id: string;
+  readonly allocations_removed: number;
+  readonly amount_removed: string;
+}
+
+export const runsApi = {
+  preview(slug: string, scope: RunScope): Promise<RunSummary> {
+    return call<RunSummary>('POST', `${org(slug)}/runs`, { scope, dry_run: true });
+  },
+  start(slug: string, scope: RunScope): Promise<{ run_id: string; status: 'queued'; accounts_total: number }> {
+    return call('POST', `${org(slug)}/runs`, { scope });
+  },
+  run(slug: string, runId: string): Promise<Run> {
+    return call<Run>('GET', `${org(slug)}/runs/${encodeURIComponent(runId)}`);
+  },
+  undo(slug: string, runId: string): Promise<RunUndone> {
+    return call<RunUndone>('POST', `${org(slug)}/runs/${encodeURIComponent(runId)}/undo`);
+  },
+};
+
+export interface AllocationLineRequest {
+  readonly receipt_id: string;
+  readonly target_id: string;
+  readonly amount: string;
+}
+
+/** Manual reconciliation: allocate several lines at once (all or nothing), remove one reconciliation. */
+export const allocationApi = {
+  allocate(slug: string, lines: readonly AllocationLineRequest[]): Promise<{ allocation_ids: string[] }> {
+    return call<{ allocation_ids: string[] }>('POST', `${org(slug)}/allocations`, { lines });
+  },
+  remove(slug: string, allocationId: string): Promise<{ removed: true; amount: string }> {
+    return call<{ removed: true; amount: string }>('DELETE', `${org(slug)}/allocations/${encodeURIComponent(allocationId)}`);
+  },
+};

@@ -4,6 +4,8 @@ import { useI18n, type MessageKey } from '../i18n.tsx';
 import { paths } from '../router.ts';
 import { Link } from '../components/Link.tsx';
 import { StatusIcon } from '../components/StatusIcon.tsx';
+import { AllocationEditor, RemoveAllocationDialog } from '../components/AllocationEditor.tsx';
+import { canReconcile } from '../allocation-editor-model.ts';
 
 const kindLabels: Record<DocumentKind, MessageKey> = {
   invoice: 'kindInvoice',
@@ -28,6 +30,13 @@ type Loaded = { readonly status: 'loading' } | { readonly status: 'error'; reado
 export function AccountPage({ org, accountId }: { org: string; accountId: string }) {
   const { t, money } = useI18n();
   const [loaded, setLoaded] = useState<Loaded>({ status: 'loading' });
+  // Bumped after a reconciliation is saved or removed: the statement is fetched again.
+  const [version, setVersion] = useState(0);
+  const [notice, setNotice] = useState('');
+  const reload = (message: string) => {
+    setNotice(message);
+    setVersion((previous) => previous + 1);
+  };
 
   useEffect(() => {
     let current = true;
@@ -38,7 +47,7 @@ export function AccountPage({ org, accountId }: { org: string; accountId: string
     return () => {
       current = false;
     };
-  }, [org, accountId]);
+  }, [org, accountId, version]);
 
   if (loaded.status === 'loading') return <p role="status">{t('loading')}</p>;
   if (loaded.status === 'error') {
@@ -91,14 +100,17 @@ export function AccountPage({ org, accountId }: { org: string; accountId: string
           </li>
         ))}
       </ul>
-      <DocumentTable statement={statement} />
+      <p className="visually-hidden" role="status" data-testid="account-notice">{notice}</p>
+      <DocumentTable org={org} statement={statement} onChanged={reload} />
     </section>
   );
 }
 
-function DocumentTable({ statement }: { statement: AccountStatement }) {
+function DocumentTable({ org, statement, onChanged }: { org: string; statement: AccountStatement; onChanged: (notice: string) => void }) {
   const { t, money } = useI18n();
   const [open, setOpen] = useState<ReadonlySet<string>>(new Set());
+  const [editing, setEditing] = useState<StatementDocument | null>(null);
+  const [removing, setRemoving] = useState<StatementAllocation | null>(null);
   const toggle = (id: string) =>
     setOpen((previous) => {
       const next = new Set(previous);
@@ -123,6 +135,7 @@ function DocumentTable({ statement }: { statement: AccountStatement }) {
             <th scope="col" className="number">{t('amount')}</th>
             <th scope="col" className="number">{t('allocated')}</th>
             <th scope="col" className="number">{t('remaining')}</th>
+            <th scope="col"><span className="visually-hidden">{t('documentActions')}</span></th>
           </tr>
         </thead>
         <tbody>
@@ -161,11 +174,18 @@ function DocumentTable({ statement }: { statement: AccountStatement }) {
                   <td className="number">{money(document.amount)}</td>
                   <td className="number">{money(document.allocated)}</td>
                   <td className={`number ${document.remaining.replace(/[0.]/g, '') !== '' ? 'strong' : 'muted'}`}>{money(document.remaining)}</td>
+                  <td className="actions-cell">
+                    {canReconcile(document) && (
+                      <button type="button" className="button secondary small" aria-label={t('reconcileLabel', { id: document.document_id })} onClick={() => setEditing(document)}>
+                        {t('reconcileAction')}
+                      </button>
+                    )}
+                  </td>
                 </tr>
                 {expanded && (
                   <tr id={`${rowId}-allocations`} className="allocations-row">
                     <td />
-                    <td colSpan={8}>
+                    <td colSpan={9}>
                       {allocations.length === 0 ? (
                         <p className="muted">{t('noReconciliations')}</p>
                       ) : (
@@ -178,6 +198,7 @@ function DocumentTable({ statement }: { statement: AccountStatement }) {
                               <th scope="col" className="number">{t('amount')}</th>
                               <th scope="col">{t('source')}</th>
                               <th scope="col">{t('by')}</th>
+                              <th scope="col"><span className="visually-hidden">{t('documentActions')}</span></th>
                             </tr>
                           </thead>
                           <tbody>
@@ -188,6 +209,19 @@ function DocumentTable({ statement }: { statement: AccountStatement }) {
                                 <td className="number">{money(allocation.amount)}</td>
                                 <td>{allocation.source}{allocation.run_id ? ` #${allocation.run_id}` : ''}</td>
                                 <td className="muted">{allocation.created_by}</td>
+                                <td>
+                                  <button
+                                    type="button"
+                                    className="icon-button trash-button"
+                                    aria-label={t('removeReconciliation', { amount: money(allocation.amount), receipt: allocation.receipt_id, target: allocation.target_id })}
+                                    title={t('removeReconciliation', { amount: money(allocation.amount), receipt: allocation.receipt_id, target: allocation.target_id })}
+                                    onClick={() => setRemoving(allocation)}
+                                  >
+                                    <svg viewBox="0 0 16 16" width="14" height="14" aria-hidden="true" focusable="false">
+                                      <path d="M2.5 4h11M6 4V2.5h4V4M4 4l.8 9.5h6.4L12 4M6.6 6.5v5M9.4 6.5v5" fill="none" stroke="currentColor" strokeWidth="1.4" strokeLinecap="round" strokeLinejoin="round" />
+                                    </svg>
+                                  </button>
+                                </td>
                               </tr>
                             ))}
                           </tbody>
@@ -201,6 +235,31 @@ function DocumentTable({ statement }: { statement: AccountStatement }) {
           })}
         </tbody>
       </table>
+      {editing && (
+        <AllocationEditor
+          key={editing.document_id}
+          org={org}
+          source={editing}
+          documents={statement.documents}
+          onClose={() => setEditing(null)}
+          onSaved={() => {
+            setEditing(null);
+            onChanged(t('editorSaved'));
+          }}
+        />
+      )}
+      {removing && (
+        <RemoveAllocationDialog
+          key={removing.allocation_id}
+          org={org}
+          allocation={removing}
+          onClose={() => setRemoving(null)}
+          onRemoved={() => {
+            setRemoving(null);
+            onChanged(t('reconciliationRemoved'));
+          }}
+        />
+      )}
     </div>
   );
 }

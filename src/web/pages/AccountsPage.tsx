@@ -1,8 +1,11 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { accountSorts, api, ApiError, type AccountPage, type AccountSort } from '../api.ts';
 import { useI18n, type MessageKey } from '../i18n.tsx';
 import { navigate, paths, useLocation } from '../router.ts';
 import { Link } from '../components/Link.tsx';
+import { OperationsMenu } from '../components/OperationsMenu.tsx';
+import { RunPanel, type RunRequest } from '../components/RunPanel.tsx';
+import type { RunScope } from '../api.ts';
 
 export const pageSizes = [10, 25, 50, 100] as const;
 const sortLabels: Record<AccountSort, MessageKey> = {
@@ -46,6 +49,10 @@ function writeState(state: ListState): URLSearchParams {
   return query;
 }
 
+/** Hand-picked accounts (kept across pages), or every account matching the filter across pages. */
+type Selection = { readonly kind: 'accounts'; readonly ids: ReadonlySet<string> } | { readonly kind: 'matching' };
+const noSelection: Selection = { kind: 'accounts', ids: new Set() };
+
 type Loaded = { readonly status: 'loading' } | { readonly status: 'error'; readonly message: string } | { readonly status: 'ready'; readonly page: AccountPage };
 
 export function AccountsPage({ org }: { org: string }) {
@@ -56,7 +63,25 @@ export function AccountsPage({ org }: { org: string }) {
   const [loaded, setLoaded] = useState<Loaded>({ status: 'loading' });
   const [attempt, setAttempt] = useState(0);
 
-  const update = (change: Partial<ListState>, replace = false) => navigate(paths.accounts(org, writeState({ ...state, page: 1, ...change })), { replace });
+  const [selection, setSelection] = useState<Selection>(noSelection);
+  const [runRequest, setRunRequest] = useState<RunRequest | null>(null);
+  const pageCheckbox = useRef<HTMLInputElement>(null);
+
+  // The address keeps the run being shown (?run=) while the list changes.
+  const update = (change: Partial<ListState>, replace = false) => {
+    const query = writeState({ ...state, page: 1, ...change });
+    const run = location.query.get('run');
+    if (run) query.set('run', run);
+    navigate(paths.accounts(org, query), { replace });
+  };
+
+  // A new search or filter is a new set of matching accounts: the selection starts again.
+  const filterKey = `${state.search}|${state.unreconciled}`;
+  const [selectionFilter, setSelectionFilter] = useState(filterKey);
+  if (selectionFilter !== filterKey) {
+    setSelectionFilter(filterKey);
+    setSelection(noSelection);
+  }
 
   // Typing searches after a short pause; the address is replaced, not pushed, for each keystroke.
   useEffect(() => {
@@ -86,6 +111,35 @@ export function AccountsPage({ org }: { org: string }) {
   const from = page && page.total > 0 ? (page.page - 1) * page.page_size + 1 : 0;
   const to = page ? Math.min(page.total, page.page * page.page_size) : 0;
 
+  const isSelected = (accountId: string) => selection.kind === 'matching' || selection.ids.has(accountId);
+  const pageIds = useMemo(() => page?.accounts.map((account) => account.account_id) ?? [], [page]);
+  const pageSelectedCount = pageIds.filter(isSelected).length;
+  const pageFullySelected = pageIds.length > 0 && pageSelectedCount === pageIds.length;
+  const selectedCount = selection.kind === 'matching' ? (page?.total ?? 0) : selection.ids.size;
+  useEffect(() => {
+    if (pageCheckbox.current) pageCheckbox.current.indeterminate = pageSelectedCount > 0 && !pageFullySelected;
+  });
+
+  const toggleAccount = (accountId: string, checked: boolean) => {
+    const ids = new Set(selection.kind === 'matching' ? pageIds : selection.ids);
+    if (checked) ids.add(accountId);
+    else ids.delete(accountId);
+    setSelection({ kind: 'accounts', ids });
+  };
+  const togglePage = (checked: boolean) => {
+    const ids = new Set(selection.kind === 'matching' ? [] : selection.ids);
+    for (const id of pageIds) {
+      if (checked) ids.add(id);
+      else ids.delete(id);
+    }
+    setSelection({ kind: 'accounts', ids });
+  };
+  const selectedScope = (): RunScope =>
+    selection.kind === 'matching'
+      ? { filter: { ...(state.search ? { search: state.search } : {}), ...(state.unreconciled ? { unreconciled: true } : {}) } }
+      : { account_ids: [...selection.ids] };
+  const selectedTitle = () => (selection.kind === 'matching' ? t('scopeMatching', { total: page?.total ?? 0 }) : t('scopeSelected', { count: selection.ids.size }));
+
   return (
     <section aria-labelledby="accounts-title">
       <div className="page-head">
@@ -113,6 +167,32 @@ export function AccountsPage({ org }: { org: string }) {
         </label>
       </div>
 
+      <div className="selection-bar">
+        <OperationsMenu
+          label={t('operations')}
+          items={[
+            { id: 'selected', label: t('opsAutoReconcileSelected'), disabled: selectedCount === 0, onSelect: () => setRunRequest({ scope: selectedScope(), title: selectedTitle() }) },
+            { id: 'all', label: t('opsAutoReconcileAll'), onSelect: () => setRunRequest({ scope: { all: true }, title: t('scopeAll') }) },
+          ]}
+        />
+        <span className="muted" aria-live="polite">
+          {selectedCount > 0 ? t('selectionCount', { count: selectedCount }) : t('opsNothingSelected')}
+        </span>
+        {selection.kind === 'accounts' && pageFullySelected && page && page.total > selection.ids.size && (
+          <button type="button" className="link-button" onClick={() => setSelection({ kind: 'matching' })}>
+            {t('selectAllMatching', { total: page.total })}
+          </button>
+        )}
+        {selection.kind === 'matching' && page && <span>{t('allMatchingSelected', { total: page.total })}</span>}
+        {selectedCount > 0 && (
+          <button type="button" className="link-button" onClick={() => setSelection(noSelection)}>
+            {t('clearSelection')}
+          </button>
+        )}
+      </div>
+
+      <RunPanel org={org} request={runRequest} onClose={() => setRunRequest(null)} onChanged={() => setAttempt((value) => value + 1)} />
+
       {loaded.status === 'error' && (
         <div className="form-error" role="alert">
           {loaded.message}{' '}
@@ -127,7 +207,18 @@ export function AccountsPage({ org }: { org: string }) {
           <caption className="visually-hidden">{t('accounts')}</caption>
           <thead>
             <tr>
-              <th scope="col">{t('accountOwner')}</th>
+              <th scope="col">
+                <input
+                  className="row-select"
+                  ref={pageCheckbox}
+                  type="checkbox"
+                  aria-label={t('selectPage')}
+                  checked={pageFullySelected}
+                  disabled={pageIds.length === 0}
+                  onChange={(event) => togglePage(event.target.checked)}
+                />
+                {t('accountOwner')}
+              </th>
               <th scope="col">{t('accountId')}</th>
               <th scope="col">{t('ownerEmail')}</th>
               <th scope="col" className="number">{t('balance')}</th>
@@ -146,8 +237,9 @@ export function AccountsPage({ org }: { org: string }) {
               </tr>
             )}
             {page?.accounts.map((account) => (
-              <tr key={account.account_id}>
+              <tr key={account.account_id} className={isSelected(account.account_id) ? 'selected' : undefined}>
                 <td>
+                  <input className="row-select" type="checkbox" aria-label={t('selectAccount', { name: `${account.owner_name} (${account.account_id})` })} checked={isSelected(account.account_id)} onChange={(event) => toggleAccount(account.account_id, event.target.checked)} />
                   <Link to={paths.account(org, account.account_id)}>{account.owner_name}</Link>
                 </td>
                 <td className="mono">{account.account_id}</td>

@@ -1,0 +1,171 @@
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateOrganisation } from '../../src/generate/generate-organisation.ts';
+import { createOwner, startServer, type RunningServer } from '../../src/http/server.ts';
+import { webBuildExists } from '../../src/http/web-page.ts';
+
+/**
+ * Auto-reconcile from Clients › Accounts, end to end: select accounts, preview, run, follow the
+ * progress, reload (the run is in the address), undo. The real server on PGlite in memory, a
+ * small generated organisation, Debian's Chromium; skipped, saying why, without Chromium.
+ */
+const chromiumPath = process.env.TALLY_CHROMIUM ?? '/usr/bin/chromium';
+const chromiumPresent = existsSync(chromiumPath);
+if (!chromiumPresent) console.warn(`[web e2e] skipped: no Chromium at ${chromiumPath} (apt-get install chromium, or set TALLY_CHROMIUM)`);
+
+const screenshots = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
+const ownerEmail = 'owner@example.org';
+const ownerPassword = 'a long enough password';
+
+describe.skipIf(!chromiumPresent)('auto-reconcile from the accounts list in Chromium', () => {
+  let server: RunningServer;
+  let base: string;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    if (!webBuildExists()) throw new Error('dist/web is missing: run `npm run build:web` (npm test does it first)');
+    server = await startServer(
+      { port: 0, host: '127.0.0.1', database: { dataDirectory: 'memory' }, adminEmail: ownerEmail, adminPassword: ownerPassword, secureCookies: false, jobLeaseMs: 30_000, runBatchAccounts: 100 },
+      async (database) => {
+        const generated = await generateOrganisation(database, { slug: 'maple-rec', accountsCount: 40, seed: 20261121, actor: 'system:test' });
+        if (!generated.ok) throw new Error(generated.refusal.message);
+        await createOwner(database, generated.value.organisation.id, ownerEmail, ownerPassword);
+        return null;
+      },
+    );
+    server.app.log.level = 'warn';
+    const address = server.app.server.address();
+    base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    browser = await chromium.launch({
+      executablePath: chromiumPath,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 1000 }, locale: 'en-CA' });
+    page = await context.newPage();
+    await mkdir(screenshots, { recursive: true });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  /** Two accounts that a run would reconcile something in (asked of the API with dry runs). */
+  async function twoReconcilableAccounts(): Promise<{ accountId: string; ownerName: string }[]> {
+    const signIn = await fetch(`${base}/api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: ownerEmail, password: ownerPassword }) });
+    const session = (await signIn.json()) as { csrf_token: string };
+    const cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0]!;
+    const list = (await (await fetch(`${base}/api/v1/orgs/maple-rec/accounts?page_size=100&unreconciled=true`, { headers: { cookie } })).json()) as { accounts: { account_id: string; owner_name: string }[] };
+    const found: { accountId: string; ownerName: string }[] = [];
+    for (const account of list.accounts) {
+      const preview = await fetch(`${base}/api/v1/orgs/maple-rec/runs`, {
+        method: 'POST',
+        headers: { cookie, 'content-type': 'application/json', 'x-csrf-token': session.csrf_token },
+        body: JSON.stringify({ scope: { account_ids: [account.account_id] }, dry_run: true }),
+      });
+      const summary = (await preview.json()) as { allocations_count: number };
+      if (summary.allocations_count > 0) found.push({ accountId: account.account_id, ownerName: account.owner_name });
+      if (found.length === 2) break;
+    }
+    await fetch(`${base}/api/v1/session`, { method: 'DELETE', headers: { cookie, 'x-csrf-token': session.csrf_token } });
+    return found;
+  }
+
+  it('selects two accounts, previews, runs, survives a reload, and undoes', async () => {
+    const targets = await twoReconcilableAccounts();
+    expect(targets).toHaveLength(2);
+
+    await page.goto(`${base}/orgs/maple-rec/accounts`);
+    await page.getByLabel('Email').fill(ownerEmail);
+    await page.getByLabel('Password').fill(ownerPassword);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Accounts' }).waitFor();
+    const rows = page.locator('table.data-table tbody tr');
+    await expect.poll(() => rows.count()).toBe(25);
+
+    // A full page offers every matching account, across pages: its preview covers all 40.
+    await page.getByLabel('Select every account on this page').check();
+    await page.getByRole('button', { name: 'Select all 40 matching accounts' }).click();
+    await page.getByText('All 40 matching accounts are selected.').waitFor();
+    await page.getByRole('button', { name: 'Operations' }).click();
+    await page.getByRole('menuitem', { name: 'Auto-reconcile selected accounts' }).click();
+    await expect.poll(() => page.getByTestId('run-preview').getByTestId('run-accounts').textContent()).toBe('40');
+    await page.getByTestId('run-preview').getByRole('button', { name: 'Cancel' }).click();
+    await page.getByRole('button', { name: 'Clear selection' }).click();
+    expect(await page.getByTestId('run-preview').count()).toBe(0);
+
+    await page.getByLabel('Accounts per page').selectOption('50');
+    await expect.poll(() => rows.count()).toBe(40);
+
+    const rowOf = (accountId: string) => rows.filter({ has: page.locator('td.mono', { hasText: accountId }) });
+    const unreconciledOf = async (accountId: string) => (await rowOf(accountId).locator('td').nth(4).textContent())?.trim() ?? '';
+    const before = await Promise.all(targets.map((target) => unreconciledOf(target.accountId)));
+
+    // The page checkbox selects the page, and then offers every matching account; clear it again.
+    await page.getByLabel('Select every account on this page').check();
+    await expect.poll(() => page.getByText('40 selected').count()).toBe(1);
+    await page.getByLabel('Has unreconciled items').check();
+    await expect.poll(() => page.getByText('Select accounts first', { exact: false }).count()).toBe(1);
+    await page.getByLabel('Has unreconciled items').uncheck();
+    await expect.poll(() => rows.count()).toBe(40);
+
+    // Two accounts, by their labelled checkboxes (one with the keyboard).
+    await page.getByLabel(`Select ${targets[0]!.ownerName} (${targets[0]!.accountId})`).check();
+    await page.getByLabel(`Select ${targets[1]!.ownerName} (${targets[1]!.accountId})`).focus();
+    await page.keyboard.press('Space');
+    await expect.poll(() => page.getByText('2 selected').count()).toBe(1);
+
+    // Operations › Auto-reconcile selected accounts, with the keyboard.
+    const operations = page.getByRole('button', { name: 'Operations' });
+    expect(await operations.getAttribute('aria-haspopup')).toBe('menu');
+    expect(await operations.getAttribute('aria-expanded')).toBe('false');
+    await operations.focus();
+    await page.keyboard.press('ArrowDown');
+    expect(await operations.getAttribute('aria-expanded')).toBe('true');
+    await expect.poll(() => page.evaluate(() => (globalThis as unknown as { document: { activeElement: { textContent: string } | null } }).document.activeElement?.textContent)).toBe('Auto-reconcile selected accounts');
+    await page.keyboard.press('Enter');
+
+    // The preview: figures, reasons, a few planned allocations.
+    const preview = page.getByTestId('run-preview');
+    await preview.getByTestId('run-allocations').waitFor();
+    expect(await preview.getByTestId('run-accounts').textContent()).toBe('2');
+    const planned = Number(await preview.getByTestId('run-allocations').textContent());
+    expect(planned).toBeGreaterThan(0);
+    expect(await preview.getByTestId('run-amount').textContent()).toMatch(/\d/);
+    expect(await preview.textContent()).toContain('By pass:');
+    expect(await preview.locator('.nested-table tbody tr').count()).toBeGreaterThan(0);
+    await page.screenshot({ path: `${screenshots}auto-reconcile.png` });
+
+    // Run: progress, then the result; the run is in the address.
+    await preview.getByRole('button', { name: 'Run' }).click();
+    const result = page.getByTestId('run-result');
+    await result.getByRole('progressbar').waitFor();
+    await expect.poll(() => result.locator('.run-status').getAttribute('data-status'), { timeout: 20_000 }).toBe('completed');
+    const bar = result.getByRole('progressbar');
+    expect(await bar.getAttribute('aria-valuenow')).toBe('2');
+    expect(await bar.getAttribute('aria-valuemax')).toBe('2');
+    expect(await result.getByTestId('run-allocations').textContent()).toBe(String(planned));
+    const runId = new URL(page.url()).searchParams.get('run');
+    expect(runId).toMatch(/^\d+$/);
+
+    // Reload: the result is still there.
+    await page.reload();
+    await page.getByTestId('run-result').getByTestId('run-allocations').waitFor();
+    expect(await page.getByTestId('run-result').getByTestId('run-allocations').textContent()).toBe(String(planned));
+    expect(await page.getByRole('progressbar').getAttribute('aria-valuenow')).toBe('2');
+
+    // Undo, confirmed: what was removed is shown and the accounts are as they were.
+    await page.getByRole('button', { name: 'Undo' }).click();
+    const confirm = page.getByRole('alertdialog');
+    await confirm.waitFor();
+    expect(await confirm.textContent()).toContain(`Remove the ${planned} allocations`);
+    await confirm.getByRole('button', { name: 'Yes, undo the run' }).click();
+    await expect.poll(() => page.getByTestId('undo-result').textContent()).toContain(`${planned} allocations removed`);
+    await expect.poll(() => Promise.all(targets.map((target) => unreconciledOf(target.accountId)))).toEqual(before);
+    await expect.poll(() => page.locator('.run-status').textContent()).toContain('undone');
+  });
+});
