@@ -20,6 +20,8 @@ export interface ServerSettings {
   readonly jobLeaseMs: number;
   /** Accounts per batch of a background run (TALLY_RUN_BATCH_ACCOUNTS). */
   readonly runBatchAccounts: number;
+  /** The structured log's level (LOG_LEVEL). */
+  readonly logLevel: string;
 }
 
 export function serverSettingsFromEnvironment(environment: NodeJS.ProcessEnv = process.env): ServerSettings {
@@ -32,6 +34,7 @@ export function serverSettingsFromEnvironment(environment: NodeJS.ProcessEnv = p
     secureCookies: environment.TALLY_SECURE_COOKIES === 'true',
     jobLeaseMs: Number(environment.TALLY_JOB_LEASE_MS ?? jobLeaseMs),
     runBatchAccounts: Number(environment.TALLY_RUN_BATCH_ACCOUNTS ?? runBatchAccountsMax),
+    logLevel: environment.LOG_LEVEL ?? 'info',
   };
 }
 
@@ -56,7 +59,7 @@ export type DemoSeeder = (database: Database, settings: ServerSettings) => Promi
 export async function startServer(settings: ServerSettings, seedDemo?: DemoSeeder): Promise<RunningServer> {
   const database = await openDatabase(settings.database);
   const demo = seedDemo ? await seedDemo(database, settings) : null;
-  const app = await buildApp({ database, logger: { level: process.env.LOG_LEVEL ?? 'info' }, secureCookies: settings.secureCookies });
+  const app = await buildApp({ database, logger: { level: settings.logLevel }, secureCookies: settings.secureCookies });
   const prune = setInterval(() => {
     pruneIdempotencyKeys(database).catch((error: unknown) => app.log.error({ err: error }, 'pruning idempotency keys failed'));
   }, pruneIntervalMs);

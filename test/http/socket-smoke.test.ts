@@ -11,7 +11,7 @@ describe('server over a listening socket (PGlite in memory)', () => {
   const password = 'a long enough password';
   beforeAll(async () => {
     server = await startServer(
-      { port: 0, host: '127.0.0.1', database: { dataDirectory: 'memory' }, adminEmail: 'x@example.org', adminPassword: undefined, secureCookies: false, jobLeaseMs: 30_000, runBatchAccounts: 100 },
+      { port: 0, host: '127.0.0.1', database: { dataDirectory: 'memory' }, adminEmail: 'x@example.org', adminPassword: undefined, secureCookies: false, jobLeaseMs: 30_000, runBatchAccounts: 100, logLevel: 'warn' },
       async (database) => {
         const organisation = unwrap(await createOrganisation(database, { slug: 'smoke' }));
         await createOwner(database, organisation.id, 'owner@example.org', password);

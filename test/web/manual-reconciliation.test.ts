@@ -29,7 +29,7 @@ describe.skipIf(!chromiumPresent)('manual reconciliation in Chromium', () => {
   beforeAll(async () => {
     if (!webBuildExists()) throw new Error('dist/web is missing: run `npm run build:web` (npm test does it first)');
     server = await startServer(
-      { port: 0, host: '127.0.0.1', database: { dataDirectory: 'memory' }, adminEmail: ownerEmail, adminPassword: ownerPassword, secureCookies: false, jobLeaseMs: 30_000, runBatchAccounts: 100 },
+      { port: 0, host: '127.0.0.1', database: { dataDirectory: 'memory' }, adminEmail: ownerEmail, adminPassword: ownerPassword, secureCookies: false, jobLeaseMs: 30_000, runBatchAccounts: 100, logLevel: 'warn' },
       async (database) => {
         const fixture = await ledgerFixture(database, { slug: 'lake-club' });
         await fixture.account('A100');

@@ -29,7 +29,7 @@ describe.skipIf(!chromiumPresent)('web page in Chromium', () => {
   beforeAll(async () => {
     if (!webBuildExists()) throw new Error('dist/web is missing: run `npm run build:web` (npm test does it first)');
     server = await startServer(
-      { port: 0, host: '127.0.0.1', database: { dataDirectory: 'memory' }, adminEmail: ownerEmail, adminPassword: ownerPassword, secureCookies: false, jobLeaseMs: 30_000, runBatchAccounts: 100 },
+      { port: 0, host: '127.0.0.1', database: { dataDirectory: 'memory' }, adminEmail: ownerEmail, adminPassword: ownerPassword, secureCookies: false, jobLeaseMs: 30_000, runBatchAccounts: 100, logLevel: 'warn' },
       async (database) => {
         const generated = await generateOrganisation(database, { slug: 'maple-rec', accountsCount: 40, seed: 20261121, actor: 'system:test' });
         if (!generated.ok) throw new Error(generated.refusal.message);
