@@ -5,6 +5,9 @@ import { matchRoute, navigate, paths, useLocation } from './router.ts';
 import { SignInPage } from './pages/SignInPage.tsx';
 import { AccountsPage } from './pages/AccountsPage.tsx';
 import { AccountPage } from './pages/AccountPage.tsx';
+import { UnreconciledPage } from './pages/UnreconciledPage.tsx';
+import { AuditPage } from './pages/AuditPage.tsx';
+import { SettingsPage, settingsRoles } from './pages/SettingsPage.tsx';
 import { Link } from './components/Link.tsx';
 
 type SessionState = { readonly status: 'loading' } | { readonly status: 'signed-out' } | { readonly status: 'signed-in'; readonly session: Session };
@@ -52,7 +55,7 @@ export function App() {
     return <SignInPage onSignedIn={(session) => setState({ status: 'signed-in', session })} />;
   }
   const session = state.session;
-  const org = route.name === 'accounts' || route.name === 'account' ? route.org : firstOrg;
+  const org = route.name === 'accounts' || route.name === 'account' || route.name === 'settings' || route.name === 'unreconciled' || route.name === 'audit' ? route.org : firstOrg;
   return (
     <>
       <a className="skip-link" href="#main">{t('skipToContent')}</a>
@@ -61,6 +64,9 @@ export function App() {
         {session.organisations.length === 0 && <p className="notice">{t('noOrganisation')}</p>}
         {route.name === 'accounts' && <AccountsPage key={route.org} org={route.org} />}
         {route.name === 'account' && <AccountPage key={`${route.org}/${route.account}`} org={route.org} accountId={route.account} />}
+        {route.name === 'settings' && <SettingsPage key={route.org} org={route.org} />}
+        {route.name === 'unreconciled' && <UnreconciledPage key={route.org} org={route.org} />}
+        {route.name === 'audit' && <AuditPage key={route.org} org={route.org} />}
         {route.name === 'not-found' && <p className="notice">{t('notFound')}</p>}
       </main>
     </>
@@ -78,6 +84,21 @@ function Header({ session, org, onSignOut }: { session: Session; org: string | u
         {org && (
           <Link to={paths.accounts(org)} className="nav-link">
             {t('clients')} › {t('accounts')}
+          </Link>
+        )}
+        {org && (
+          <Link to={paths.unreconciled(org)} className="nav-link">
+            {t('clients')} › {t('unrecTitle')}
+          </Link>
+        )}
+        {org && (
+          <Link to={paths.audit(org)} className="nav-link">
+            {t('auditTitle')}
+          </Link>
+        )}
+        {org && settingsRoles.includes(session.organisations.find((membership) => membership.slug === org)?.role ?? '') && (
+          <Link to={paths.settings(org)} className="nav-link">
+            {t('settings')}
           </Link>
         )}
       </nav>

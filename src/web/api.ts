@@ -252,3 +252,124 @@ export const allocationApi = {
     return call<{ removed: true; amount: string }>('DELETE', `${org(slug)}/allocations/${encodeURIComponent(allocationId)}`);
   },
 };
+
+/* Unreconciled items (GET /unreconciled) and the audit trail (GET /audit). */
+
+export const unreconciledSorts = ['owner', 'account', 'remaining'] as const;
+export type UnreconciledSort = (typeof unreconciledSorts)[number];
+
+export interface UnreconciledDocument {
+  readonly document_id: string;
+  readonly kind: DocumentKind;
+  readonly date: string;
+  readonly amount: string;
+  readonly remaining: string;
+}
+
+export interface UnreconciledAccount {
+  readonly account_id: string;
+  readonly owner_name: string;
+  readonly remaining: string;
+  readonly documents: readonly UnreconciledDocument[];
+}
+
+export interface UnreconciledPage {
+  readonly total: number;
+  readonly page: number;
+  readonly page_size: number;
+  readonly accounts: readonly UnreconciledAccount[];
+}
+
+export interface AuditEvent {
+  readonly allocation_id: string;
+  readonly action: 'allocated' | 'removed';
+  readonly at: string;
+  readonly actor: string;
+  readonly source: string;
+  readonly run_id: string | null;
+  readonly removal_reason: string | null;
+  readonly account_id: string;
+  readonly receipt_id: string;
+  readonly target_id: string;
+  readonly amount: string;
+}
+
+export interface AuditPage {
+  readonly total: number;
+  readonly page: number;
+  readonly page_size: number;
+  readonly events: readonly AuditEvent[];
+}
+
+function queryText(values: Record<string, string | number | undefined>): string {
+  const parameters = new URLSearchParams();
+  for (const [name, value] of Object.entries(values)) if (value !== undefined && value !== '') parameters.set(name, String(value));
+  const text = parameters.toString();
+  return text ? `?${text}` : '';
+}
+
+export const reportsApi = {
+  unreconciled(slug: string, query: { search?: string; sort?: UnreconciledSort; page?: number; pageSize?: number }): Promise<UnreconciledPage> {
+    return call<UnreconciledPage>('GET', `${org(slug)}/unreconciled${queryText({ search: query.search, sort: query.sort, page: query.page, page_size: query.pageSize })}`);
+  },
+  audit(slug: string, query: { accountId?: string; runId?: string; page?: number; pageSize?: number }): Promise<AuditPage> {
+    return call<AuditPage>('GET', `${org(slug)}/audit${queryText({ account_id: query.accountId, run_id: query.runId, page: query.page, page_size: query.pageSize })}`);
+  },
+};
+
+/* Settings: reconciliation on/off, members and their roles, API tokens (manage_settings / manage_users). */
+
+export interface OrganisationSettings {
+  readonly slug: string;
+  readonly name: string;
+  readonly currency: string;
+  readonly minor_digits: number;
+  readonly time_zone: string;
+  readonly reconciliation_enabled: boolean;
+}
+
+export interface Member {
+  readonly user_id: string;
+  readonly email: string;
+  readonly role: string;
+}
+
+export interface ApiToken {
+  readonly token_id: string;
+  readonly name: string;
+  readonly role: string;
+  readonly created_by: string;
+  readonly created_at: string;
+  readonly last_used_at: string | null;
+  readonly revoked_at: string | null;
+}
+
+export const settingsApi = {
+  settings(slug: string): Promise<OrganisationSettings> {
+    return call<OrganisationSettings>('GET', `${org(slug)}/settings`);
+  },
+  setReconciliation(slug: string, enabled: boolean): Promise<OrganisationSettings> {
+    return call<OrganisationSettings>('PATCH', `${org(slug)}/settings`, { reconciliation_enabled: enabled });
+  },
+  members(slug: string): Promise<{ users: Member[] }> {
+    return call<{ users: Member[] }>('GET', `${org(slug)}/users`);
+  },
+  addMember(slug: string, member: { email: string; password: string; role: string }): Promise<Member> {
+    return call<Member>('POST', `${org(slug)}/users`, member);
+  },
+  changeRole(slug: string, userId: string, role: string): Promise<{ role: string }> {
+    return call<{ role: string }>('PATCH', `${org(slug)}/users/${encodeURIComponent(userId)}`, { role });
+  },
+  removeMember(slug: string, userId: string): Promise<void> {
+    return call<void>('DELETE', `${org(slug)}/users/${encodeURIComponent(userId)}`);
+  },
+  tokens(slug: string): Promise<{ tokens: ApiToken[] }> {
+    return call<{ tokens: ApiToken[] }>('GET', `${org(slug)}/tokens`);
+  },
+  createToken(slug: string, token: { name: string; role: string }): Promise<ApiToken & { token: string }> {
+    return call<ApiToken & { token: string }>('POST', `${org(slug)}/tokens`, token);
+  },
+  revokeToken(slug: string, tokenId: string): Promise<void> {
+    return call<void>('DELETE', `${org(slug)}/tokens/${encodeURIComponent(tokenId)}`);
+  },
+};

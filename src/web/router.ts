@@ -32,6 +32,9 @@ export type Route =
   | { readonly name: 'home' }
   | { readonly name: 'accounts'; readonly org: string }
   | { readonly name: 'account'; readonly org: string; readonly account: string }
+  | { readonly name: 'unreconciled'; readonly org: string }
+  | { readonly name: 'audit'; readonly org: string }
+  | { readonly name: 'settings'; readonly org: string }
   | { readonly name: 'not-found' };
 
 export function matchRoute(path: string): Route {
@@ -42,12 +45,18 @@ export function matchRoute(path: string): Route {
     if (parts.length === 3) return { name: 'accounts', org: parts[1] };
     if (parts.length === 4 && parts[3]) return { name: 'account', org: parts[1], account: parts[3] };
   }
+  if (parts[0] === 'orgs' && parts[1] && parts.length === 3 && parts[2] === 'unreconciled') return { name: 'unreconciled', org: parts[1] };
+  if (parts[0] === 'orgs' && parts[1] && parts.length === 3 && parts[2] === 'audit') return { name: 'audit', org: parts[1] };
+  if (parts[0] === 'orgs' && parts[1] && parts.length === 3 && parts[2] === 'settings') return { name: 'settings', org: parts[1] };
   return { name: 'not-found' };
 }
 
 export const paths = {
   accounts: (org: string, query?: URLSearchParams) => `/orgs/${encodeURIComponent(org)}/accounts${query && query.toString() ? `?${query.toString()}` : ''}`,
   account: (org: string, account: string) => `/orgs/${encodeURIComponent(org)}/accounts/${encodeURIComponent(account)}`,
+  settings: (org: string) => `/orgs/${encodeURIComponent(org)}/settings`,
+  unreconciled: (org: string, query?: URLSearchParams) => `/orgs/${encodeURIComponent(org)}/unreconciled${query && query.toString() ? `?${query.toString()}` : ''}`,
+  audit: (org: string, query?: URLSearchParams) => `/orgs/${encodeURIComponent(org)}/audit${query && query.toString() ? `?${query.toString()}` : ''}`,
 };
 
 /** A link that routes in the page on a plain click and behaves as a normal link otherwise. */

@@ -1,0 +1,199 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import { ApiError, reportsApi, type AuditPage as AuditList } from '../api.ts';
+import { useI18n } from '../i18n.tsx';
+import { navigate, paths, useLocation } from '../router.ts';
+import { Link } from '../components/Link.tsx';
+
+const pageSizes = [10, 25, 50, 100] as const;
+
+interface AuditState {
+  readonly accountId: string;
+  readonly runId: string;
+  readonly page: number;
+  readonly pageSize: number;
+}
+
+/** The filters and page live in the address (?account=&run=&page=&size=). */
+function readState(query: URLSearchParams): AuditState {
+  const size = Number(query.get('size'));
+  const page = Number(query.get('page'));
+  return {
+    accountId: query.get('account') ?? '',
+    runId: query.get('run') ?? '',
+    page: Number.isInteger(page) && page >= 1 ? page : 1,
+    pageSize: (pageSizes as readonly number[]).includes(size) ? size : 25,
+  };
+}
+
+function writeState(state: AuditState): URLSearchParams {
+  const query = new URLSearchParams();
+  if (state.accountId) query.set('account', state.accountId);
+  if (state.runId) query.set('run', state.runId);
+  if (state.page !== 1) query.set('page', String(state.page));
+  if (state.pageSize !== 25) query.set('size', String(state.pageSize));
+  return query;
+}
+
+type Loaded = { readonly status: 'loading' } | { readonly status: 'error'; readonly message: string } | { readonly status: 'ready'; readonly page: AuditList };
+
+export function AuditPage({ org }: { org: string }) {
+  const { t, money, language } = useI18n();
+  const location = useLocation();
+  const state = readState(location.query);
+  const [accountText, setAccountText] = useState(state.accountId);
+  const [runText, setRunText] = useState(state.runId);
+  const [loaded, setLoaded] = useState<Loaded>({ status: 'loading' });
+  const [attempt, setAttempt] = useState(0);
+
+  const update = (change: Partial<AuditState>) => navigate(paths.audit(org, writeState({ ...state, page: 1, ...change })));
+
+  const key = `${org}|${state.accountId}|${state.runId}|${state.page}|${state.pageSize}|${attempt}`;
+  useEffect(() => {
+    let current = true;
+    setLoaded((previous) => (previous.status === 'ready' ? previous : { status: 'loading' }));
+    reportsApi.audit(org, { accountId: state.accountId || undefined, runId: state.runId || undefined, page: state.page, pageSize: state.pageSize }).then(
+      (page) => current && setLoaded({ status: 'ready', page }),
+      (error: unknown) => current && setLoaded({ status: 'error', message: error instanceof ApiError ? error.message : String(error) }),
+    );
+    return () => {
+      current = false;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [key]);
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    update({ accountId: accountText.trim(), runId: runText.trim() });
+  };
+  const clear = () => {
+    setAccountText('');
+    setRunText('');
+    update({ accountId: '', runId: '' });
+  };
+
+  const page = loaded.status === 'ready' ? loaded.page : null;
+  const pages = page ? Math.max(1, Math.ceil(page.total / page.page_size)) : 1;
+  const from = page && page.total > 0 ? (page.page - 1) * page.page_size + 1 : 0;
+  const to = page ? Math.min(page.total, page.page * page.page_size) : 0;
+  const when = (iso: string) => new Date(iso).toLocaleString(language === 'fr' ? 'fr-CA' : 'en-CA', { dateStyle: 'medium', timeStyle: 'short' });
+
+  return (
+    <section aria-labelledby="audit-title">
+      <div className="page-head">
+        <p className="breadcrumb">{t('operations')}</p>
+        <h1 id="audit-title">{t('auditTitle')}</h1>
+        <p className="muted">{t('auditIntro')}</p>
+      </div>
+      <form className="toolbar" role="search" onSubmit={submit}>
+        <label className="field">
+          <span>{t('auditAccountFilter')}</span>
+          <input type="text" value={accountText} onChange={(event) => setAccountText(event.target.value)} />
+        </label>
+        <label className="field">
+          <span>{t('auditRunFilter')}</span>
+          <input type="text" inputMode="numeric" pattern="[0-9]*" value={runText} onChange={(event) => setRunText(event.target.value)} />
+        </label>
+        <div className="audit-filter-buttons">
+          <button type="submit" className="button primary">{t('auditApply')}</button>
+          {(state.accountId || state.runId) && (
+            <button type="button" className="button secondary" onClick={clear}>{t('auditClear')}</button>
+          )}
+        </div>
+      </form>
+
+      {loaded.status === 'error' && (
+        <div className="form-error" role="alert">
+          {loaded.message}{' '}
+          <button type="button" className="button secondary" onClick={() => setAttempt((value) => value + 1)}>
+            {t('retry')}
+          </button>
+        </div>
+      )}
+
+      <div className="table-wrap" aria-busy={loaded.status === 'loading'}>
+        <table className="data-table audit-table">
+          <caption className="visually-hidden">{t('auditTitle')}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t('auditWhen')}</th>
+              <th scope="col">{t('auditWho')}</th>
+              <th scope="col">{t('auditAction')}</th>
+              <th scope="col">{t('accountId')}</th>
+              <th scope="col">{t('receipt')}</th>
+              <th scope="col">{t('target')}</th>
+              <th scope="col" className="number">{t('amount')}</th>
+              <th scope="col">{t('source')}</th>
+              <th scope="col">{t('auditRun')}</th>
+              <th scope="col">{t('auditRemovalReason')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {loaded.status === 'loading' && (
+              <tr>
+                <td colSpan={10} className="muted" role="status">{t('loading')}</td>
+              </tr>
+            )}
+            {page && page.events.length === 0 && (
+              <tr>
+                <td colSpan={10} className="muted">{t('auditNone')}</td>
+              </tr>
+            )}
+            {page?.events.map((event) => (
+              <tr key={`${event.allocation_id}-${event.action}`} data-action={event.action}>
+                <td className="nowrap">
+                  <time dateTime={event.at}>{when(event.at)}</time>
+                </td>
+                <td>{event.actor}</td>
+                <td>
+                  <span className={`badge ${event.action === 'removed' ? 'warn' : 'info'}`}>{t(event.action === 'removed' ? 'auditRemoved' : 'auditAllocated')}</span>
+                </td>
+                <td className="mono">
+                  <Link to={paths.account(org, event.account_id)}>{event.account_id}</Link>
+                </td>
+                <td className="mono">{event.receipt_id}</td>
+                <td className="mono">{event.target_id}</td>
+                <td className="number">{money(event.amount)}</td>
+                <td>{event.source}</td>
+                <td className="mono">
+                  {event.run_id ? (
+                    <button type="button" className="link-button" onClick={() => { setRunText(event.run_id ?? ''); update({ runId: event.run_id ?? '' }); }}>
+                      {event.run_id}
+                    </button>
+                  ) : (
+                    <span className="muted">—</span>
+                  )}
+                </td>
+                <td>{event.removal_reason ?? <span className="muted">—</span>}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+
+      <div className="pager">
+        <p className="muted" role="status" aria-live="polite">
+          {page ? t('auditShowing', { from, to, total: page.total }) : ''}
+        </p>
+        <div className="pager-controls">
+          <label className="inline-field">
+            <span>{t('auditPageSize')}</span>
+            <select value={state.pageSize} onChange={(event) => update({ pageSize: Number(event.target.value) })}>
+              {pageSizes.map((size) => (
+                <option key={size} value={size}>
+                  {size}
+                </option>
+              ))}
+            </select>
+          </label>
+          <button type="button" className="button secondary" disabled={state.page <= 1} onClick={() => update({ page: state.page - 1 })}>
+            ‹ <span className="visually-hidden">{t('previousPage')}</span>
+          </button>
+          <span>{t('pageOf', { page: state.page, pages })}</span>
+          <button type="button" className="button secondary" disabled={state.page >= pages} onClick={() => update({ page: state.page + 1 })}>
+            <span className="visually-hidden">{t('nextPage')}</span> ›
+          </button>
+        </div>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,124 @@
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateOrganisation } from '../../src/generate/generate-organisation.ts';
+import { createOwner, startServer, type RunningServer } from '../../src/http/server.ts';
+import { webBuildExists } from '../../src/http/web-page.ts';
+
+/**
+ * The Settings page end to end (real server on PGlite in memory, owner signed in, Chromium):
+ * reconciliation off and on, a new accountant, an API token shown once and revoked.
+ */
+const chromiumPath = process.env.TALLY_CHROMIUM ?? '/usr/bin/chromium';
+const chromiumPresent = existsSync(chromiumPath);
+if (!chromiumPresent) console.warn(`[web e2e] skipped: no Chromium at ${chromiumPath} (apt-get install chromium, or set TALLY_CHROMIUM)`);
+
+const screenshots = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
+const ownerEmail = 'owner@example.org';
+const ownerPassword = 'a long enough password';
+
+describe.skipIf(!chromiumPresent)('settings page in Chromium', () => {
+  let server: RunningServer;
+  let base: string;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    if (!webBuildExists()) throw new Error('dist/web is missing: run `npm run build:web` (npm test does it first)');
+    server = await startServer(
+      { port: 0, host: '127.0.0.1', database: { dataDirectory: 'memory' }, adminEmail: ownerEmail, adminPassword: ownerPassword, secureCookies: false, jobLeaseMs: 30_000, runBatchAccounts: 100, logLevel: 'warn' },
+      async (database) => {
+        const generated = await generateOrganisation(database, { slug: 'maple-rec', accountsCount: 5, seed: 20261122, actor: 'system:test' });
+        if (!generated.ok) throw new Error(generated.refusal.message);
+        await createOwner(database, generated.value.organisation.id, ownerEmail, ownerPassword);
+        return null;
+      },
+    );
+    server.app.log.level = 'warn';
+    const address = server.app.server.address();
+    base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    browser = await chromium.launch({
+      executablePath: chromiumPath,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 980 }, locale: 'en-CA' });
+    page = await context.newPage();
+    await mkdir(screenshots, { recursive: true });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('turns reconciliation off and on, adds an accountant, creates a token shown once and revokes it', async () => {
+    await page.goto(`${base}/sign-in`);
+    await page.getByLabel('Email').fill(ownerEmail);
+    await page.getByLabel('Password').fill(ownerPassword);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Accounts' }).waitFor();
+
+    await page.getByRole('link', { name: 'Settings' }).click();
+    await page.getByRole('heading', { name: 'Settings', level: 1 }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/orgs/maple-rec/settings');
+
+    // Reconciliation off, then on, with the consequence in words; the server agrees.
+    const toggle = page.getByRole('switch', { name: 'Reconciliation is on' });
+    await expect.poll(() => toggle.isChecked()).toBe(true);
+    await toggle.uncheck();
+    await expect.poll(() => page.getByTestId('reconciliation-state').textContent()).toContain('neither automatic');
+    expect(((await (await page.request.get(`${base}/api/v1/orgs/maple-rec/settings`)).json()) as { reconciliation_enabled: boolean }).reconciliation_enabled).toBe(false);
+    await toggle.check();
+    await expect.poll(() => page.getByTestId('reconciliation-state').textContent()).toContain('by hand or automatically');
+    expect(((await (await page.request.get(`${base}/api/v1/orgs/maple-rec/settings`)).json()) as { reconciliation_enabled: boolean }).reconciliation_enabled).toBe(true);
+
+    // The only owner cannot step down: the refusal is in words.
+    const members = page.locator('section[aria-labelledby="settings-members"]');
+    await members.getByLabel(`Role of ${ownerEmail}`).selectOption('admin');
+    await expect.poll(() => members.getByRole('alert').textContent()).toContain('at least one owner');
+
+    // A new accountant.
+    const addForm = members.locator('form');
+    await addForm.getByLabel('Email').fill('accountant@example.org');
+    await addForm.getByLabel('Password').fill('another long password');
+    await addForm.getByLabel('Role').selectOption('accountant');
+    await addForm.getByRole('button', { name: 'Add a member' }).click();
+    const row = members.locator('tr[data-member="accountant@example.org"]');
+    await row.waitFor();
+    expect(await row.getByLabel('Role of accountant@example.org').inputValue()).toBe('accountant');
+
+    // A token, shown once.
+    const tokens = page.locator('section[aria-labelledby="settings-tokens"]');
+    await tokens.getByLabel('Name').fill('Nightly export');
+    await tokens.locator('form').getByLabel('Role').selectOption('accountant');
+    await tokens.getByRole('button', { name: 'Create a token' }).click();
+    const shown = page.getByTestId('new-token');
+    await shown.waitFor();
+    const secret = (await shown.locator('.token-value').textContent()) ?? '';
+    expect(secret.length).toBeGreaterThan(20);
+    expect(await shown.textContent()).toContain('Copy it now');
+    const tokenRow = tokens.locator('tr[data-token="Nightly export"]');
+    await tokenRow.waitFor();
+    expect(await tokenRow.textContent()).toContain('Never');
+    await page.screenshot({ path: `${screenshots}settings.png`, fullPage: true });
+
+    // Shown once: after hiding it (or reloading) the secret is nowhere on the page.
+    await shown.getByRole('button', { name: 'I have copied it' }).click();
+    await expect.poll(() => shown.count()).toBe(0);
+    await page.reload();
+    await tokenRow.waitFor();
+    expect(await page.content()).not.toContain(secret);
+
+    // Revoke, after confirming.
+    await tokenRow.getByRole('button', { name: 'Revoke the token Nightly export' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Revoke this token?' });
+    await dialog.getByRole('button', { name: 'Revoke' }).click();
+    await expect.poll(() => tokenRow.getByRole('button', { name: /^Revoke/ }).count()).toBe(0);
+    const listed = (await (await page.request.get(`${base}/api/v1/orgs/maple-rec/tokens`)).json()) as { tokens: { name: string; revoked_at: string | null }[] };
+    expect(listed.tokens.find((token) => token.name === 'Nightly export')?.revoked_at).not.toBeNull();
+    const refused = await fetch(`${base}/api/v1/orgs/maple-rec/settings`, { headers: { authorization: `Bearer ${secret}` } });
+    expect(refused.status).toBe(401);
+  });
+});
