@@ -67,11 +67,16 @@ describe.skipIf(!chromiumPresent)('settings page in Chromium', () => {
     // Reconciliation off, then on, with the consequence in words; the server agrees.
     const toggle = page.getByRole('switch', { name: 'Reconciliation is on' });
     await expect.poll(() => toggle.isChecked()).toBe(true);
-    await toggle.uncheck();
+    // The switch is controlled by the server's answer: click, then wait for the page to show it
+    // (Playwright's check()/uncheck() demand an immediate change, which a slow answer fails).
+    await toggle.click();
     await expect.poll(() => page.getByTestId('reconciliation-state').textContent()).toContain('neither automatic');
+    await expect.poll(() => toggle.isEnabled()).toBe(true);
+    await expect.poll(() => toggle.isChecked()).toBe(false);
     expect(((await (await page.request.get(`${base}/api/v1/orgs/maple-rec/settings`)).json()) as { reconciliation_enabled: boolean }).reconciliation_enabled).toBe(false);
-    await toggle.check();
+    await toggle.click();
     await expect.poll(() => page.getByTestId('reconciliation-state').textContent()).toContain('by hand or automatically');
+    await expect.poll(() => toggle.isChecked()).toBe(true);
     expect(((await (await page.request.get(`${base}/api/v1/orgs/maple-rec/settings`)).json()) as { reconciliation_enabled: boolean }).reconciliation_enabled).toBe(true);
 
     // The only owner cannot step down: the refusal is in words.
