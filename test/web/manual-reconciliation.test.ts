@@ -1,10 +1,6 @@
-import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createOwner, startServer, type RunningServer } from '../../src/http/server.ts';
-import { webBuildExists } from '../../src/http/web-page.ts';
+import { chromiumPresent, openBrowserFixture, screenshots, type BrowserFixture } from './browser-fixture.ts';
 import { ledgerFixture } from '../support/ledger-fixture.ts';
 
 /**
@@ -12,48 +8,32 @@ import { ledgerFixture } from '../support/ledger-fixture.ts';
  * with one small account built through the services — invoice INV-1 of two items (I1 50.00,
  * I2 30.00) and one unallocated payment P1 of 80.00 — driven in Debian's Chromium.
  */
-const chromiumPath = process.env.TALLY_CHROMIUM ?? '/usr/bin/chromium';
-const chromiumPresent = existsSync(chromiumPath);
-if (!chromiumPresent) console.warn(`[web e2e] skipped: no Chromium at ${chromiumPath} (apt-get install chromium, or set TALLY_CHROMIUM)`);
-
-const screenshots = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
 const ownerEmail = 'owner@lake-club.example';
 const ownerPassword = 'another long enough password';
 
 describe.skipIf(!chromiumPresent)('manual reconciliation in Chromium', () => {
-  let server: RunningServer;
+  let fixture: BrowserFixture;
   let base: string;
-  let browser: Browser;
   let page: Page;
 
   beforeAll(async () => {
-    if (!webBuildExists()) throw new Error('dist/web is missing: run `npm run build:web` (npm test does it first)');
-    server = await startServer(
-      { port: 0, host: '127.0.0.1', database: { dataDirectory: 'memory' }, adminEmail: ownerEmail, adminPassword: ownerPassword, secureCookies: false, jobLeaseMs: 30_000, runBatchAccounts: 100, logLevel: 'warn' },
-      async (database) => {
+    fixture = await openBrowserFixture({
+      seed: async (database) => {
         const fixture = await ledgerFixture(database, { slug: 'lake-club' });
         await fixture.account('A100');
         await fixture.invoice('INV-1', 'A100', '2026-01-10', [['I1', '50.00'], ['I2', '30.00']]);
         await fixture.receipt('P1', 'A100', '2026-01-12', 'payment', '80.00');
-        await createOwner(database, fixture.context.organisation.id, ownerEmail, ownerPassword);
-        return null;
+        return fixture.context.organisation.id;
       },
-    );
-    server.app.log.level = 'warn';
-    const address = server.app.server.address();
-    base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      ownerEmail,
+      ownerPassword,
+      viewport: { width: 1280, height: 860 },
     });
-    const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'en-CA' });
-    page = await context.newPage();
-    await mkdir(screenshots, { recursive: true });
+    ({ base, page } = fixture);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
+    await fixture?.close();
   });
 
   const statusOf = (documentId: string) => page.locator(`tr[data-document="${documentId}"] .status`).getAttribute('data-status');

@@ -1,57 +1,32 @@
-import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateOrganisation } from '../../src/generate/generate-organisation.ts';
-import { createOwner, startServer, type RunningServer } from '../../src/http/server.ts';
-import { webBuildExists } from '../../src/http/web-page.ts';
+import { chromiumPresent, generatedOrganisation, openBrowserFixture, screenshots, type BrowserFixture } from './browser-fixture.ts';
 
 /**
  * Auto-reconcile from Clients › Accounts, end to end: select accounts, preview, run, follow the
  * progress, reload (the run is in the address), undo. The real server on PGlite in memory, a
  * small generated organisation, Debian's Chromium; skipped, saying why, without Chromium.
  */
-const chromiumPath = process.env.TALLY_CHROMIUM ?? '/usr/bin/chromium';
-const chromiumPresent = existsSync(chromiumPath);
-if (!chromiumPresent) console.warn(`[web e2e] skipped: no Chromium at ${chromiumPath} (apt-get install chromium, or set TALLY_CHROMIUM)`);
-
-const screenshots = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
 const ownerEmail = 'owner@example.org';
 const ownerPassword = 'a long enough password';
 
 describe.skipIf(!chromiumPresent)('auto-reconcile from the accounts list in Chromium', () => {
-  let server: RunningServer;
+  let fixture: BrowserFixture;
   let base: string;
-  let browser: Browser;
   let page: Page;
 
   beforeAll(async () => {
-    if (!webBuildExists()) throw new Error('dist/web is missing: run `npm run build:web` (npm test does it first)');
-    server = await startServer(
-      { port: 0, host: '127.0.0.1', database: { dataDirectory: 'memory' }, adminEmail: ownerEmail, adminPassword: ownerPassword, secureCookies: false, jobLeaseMs: 30_000, runBatchAccounts: 100, logLevel: 'warn' },
-      async (database) => {
-        const generated = await generateOrganisation(database, { slug: 'maple-rec', accountsCount: 40, seed: 20261121, actor: 'system:test' });
-        if (!generated.ok) throw new Error(generated.refusal.message);
-        await createOwner(database, generated.value.organisation.id, ownerEmail, ownerPassword);
-        return null;
-      },
-    );
-    server.app.log.level = 'warn';
-    const address = server.app.server.address();
-    base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    fixture = await openBrowserFixture({
+      seed: generatedOrganisation({ slug: 'maple-rec', accountsCount: 40, seed: 20261121 }),
+      ownerEmail,
+      ownerPassword,
+      viewport: { width: 1280, height: 1000 },
     });
-    const context = await browser.newContext({ viewport: { width: 1280, height: 1000 }, locale: 'en-CA' });
-    page = await context.newPage();
-    await mkdir(screenshots, { recursive: true });
+    ({ base, page } = fixture);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
+    await fixture?.close();
   });
 
   /** Two accounts that a run would reconcile something in (asked of the API with dry runs). */

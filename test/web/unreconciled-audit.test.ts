@@ -1,22 +1,12 @@
-import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateOrganisation } from '../../src/generate/generate-organisation.ts';
-import { createOwner, startServer, type RunningServer } from '../../src/http/server.ts';
-import { webBuildExists } from '../../src/http/web-page.ts';
+import { chromiumPresent, generatedOrganisation, openBrowserFixture, screenshots, type BrowserFixture } from './browser-fixture.ts';
 
 /**
  * Unreconciled items and the audit trail end to end: the real server (PGlite in memory, a small
  * generated organisation) serving the built page in Debian's Chromium. One reconciliation is made
  * through the API first, so the audit has an event of ours to show.
  */
-const chromiumPath = process.env.TALLY_CHROMIUM ?? '/usr/bin/chromium';
-const chromiumPresent = existsSync(chromiumPath);
-if (!chromiumPresent) console.warn(`[web e2e] skipped: no Chromium at ${chromiumPath} (apt-get install chromium, or set TALLY_CHROMIUM)`);
-
-const screenshots = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
 const ownerEmail = 'owner@example.org';
 const ownerPassword = 'a long enough password';
 
@@ -26,26 +16,19 @@ interface Statement {
 }
 
 describe.skipIf(!chromiumPresent)('unreconciled items and audit in Chromium', () => {
-  let server: RunningServer;
+  let fixture: BrowserFixture;
   let base: string;
-  let browser: Browser;
   let page: Page;
   let allocated: { accountId: string; receiptId: string; targetId: string };
 
   beforeAll(async () => {
-    if (!webBuildExists()) throw new Error('dist/web is missing: run `npm run build:web` (npm test does it first)');
-    server = await startServer(
-      { port: 0, host: '127.0.0.1', database: { dataDirectory: 'memory' }, adminEmail: ownerEmail, adminPassword: ownerPassword, secureCookies: false, jobLeaseMs: 30_000, runBatchAccounts: 100, logLevel: 'warn' },
-      async (database) => {
-        const generated = await generateOrganisation(database, { slug: 'maple-rec', accountsCount: 30, seed: 20261122, actor: 'system:test' });
-        if (!generated.ok) throw new Error(generated.refusal.message);
-        await createOwner(database, generated.value.organisation.id, ownerEmail, ownerPassword);
-        return null;
-      },
-    );
-    server.app.log.level = 'warn';
-    const address = server.app.server.address();
-    base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    fixture = await openBrowserFixture({
+      seed: generatedOrganisation({ slug: 'maple-rec', accountsCount: 30, seed: 20261122 }),
+      ownerEmail,
+      ownerPassword,
+      viewport: { width: 1280, height: 860 },
+    });
+    ({ base, page } = fixture);
 
     // A manual reconciliation through the API: 0.01 from an open receipt to an open invoice item.
     const signIn = await fetch(`${base}/api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: ownerEmail, password: ownerPassword }) });
@@ -70,18 +53,10 @@ describe.skipIf(!chromiumPresent)('unreconciled items and audit in Chromium', ()
     if (!allocated) throw new Error('no account with both an open receipt and an open invoice item');
     await fetch(`${base}/api/v1/session`, { method: 'DELETE', headers: { cookie, 'x-csrf-token': csrf } });
 
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
-    const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'en-CA' });
-    page = await context.newPage();
-    await mkdir(screenshots, { recursive: true });
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
+    await fixture?.close();
   });
 
   it('lists unreconciled items with receipt ids, links to an account, and shows the audit trail', async () => {

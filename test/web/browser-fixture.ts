@@ -1,0 +1,76 @@
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { generateOrganisation } from '../../src/generate/generate-organisation.ts';
+import { createOwner, startServer, type RunningServer } from '../../src/http/server.ts';
+import { webBuildExists } from '../../src/http/web-page.ts';
+import type { Database } from '../../src/storage/database.ts';
+
+/**
+ * The set-up every end-to-end test of the web page shares: the real server on PGlite in memory,
+ * seeded by the test, serving the built page to Debian's Chromium (never a browser a tool
+ * downloads). Without Chromium the tests are skipped, saying why.
+ */
+export const chromiumPath = process.env.TALLY_CHROMIUM ?? '/usr/bin/chromium';
+export const chromiumPresent = existsSync(chromiumPath);
+if (!chromiumPresent) console.warn(`[web e2e] skipped: no Chromium at ${chromiumPath} (apt-get install chromium, or set TALLY_CHROMIUM)`);
+
+/** Screenshots the tests take land here, and the README shows them. */
+export const screenshots = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
+
+/** Fills the empty database and returns the organisation the owner belongs to. */
+export type Seeder = (database: Database) => Promise<bigint>;
+
+/** A generated organisation (tally generate) as the seed. */
+export function generatedOrganisation(options: { slug: string; accountsCount: number; seed: number }): Seeder {
+  return async (database) => {
+    const generated = await generateOrganisation(database, { ...options, actor: 'system:test' });
+    if (!generated.ok) throw new Error(generated.refusal.message);
+    return generated.value.organisation.id;
+  };
+}
+
+export interface BrowserFixture {
+  readonly server: RunningServer;
+  /** http://127.0.0.1:<port> */
+  readonly base: string;
+  readonly browser: Browser;
+  readonly page: Page;
+  close(): Promise<void>;
+}
+
+export async function openBrowserFixture(options: {
+  seed: Seeder;
+  ownerEmail: string;
+  ownerPassword: string;
+  viewport: { width: number; height: number };
+}): Promise<BrowserFixture> {
+  if (!webBuildExists()) throw new Error('dist/web is missing: run `npm run build:web` (npm test does it first)');
+  const server = await startServer(
+    { port: 0, host: '127.0.0.1', database: { dataDirectory: 'memory' }, adminEmail: options.ownerEmail, adminPassword: options.ownerPassword, secureCookies: false, jobLeaseMs: 30_000, runBatchAccounts: 100, logLevel: 'warn' },
+    async (database) => {
+      await createOwner(database, await options.seed(database), options.ownerEmail, options.ownerPassword);
+      return null;
+    },
+  );
+  const address = server.app.server.address();
+  const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  const browser = await chromium.launch({
+    executablePath: chromiumPath,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  const context = await browser.newContext({ viewport: options.viewport, locale: 'en-CA' });
+  const page = await context.newPage();
+  await mkdir(screenshots, { recursive: true });
+  return {
+    server,
+    base,
+    browser,
+    page,
+    async close() {
+      await browser.close();
+      await server.stop();
+    },
+  };
+}
