@@ -456,6 +456,10 @@ interface I18n {
   readonly t: Translate;
   /** Formats a decimal amount string from the API ("1234.50") for display, keeping its digits. */
   readonly money: (amount: string) => string;
+  /** Formats a calendar date from the API ("2026-03-01") for the language: "Mar 1, 2026", "1 mars 2026". */
+  readonly date: (isoDate: string) => string;
+  /** Formats an instant from the API (ISO 8601 with zone) in the browser's time zone, to the minute. */
+  readonly dateTime: (isoTimestamp: string) => string;
   setLanguage(language: Language): void;
 }
 
@@ -476,6 +480,8 @@ export function I18nProvider({ children }: { children: ReactNode }) {
       language,
       t: translator(language),
       money: (amount) => formatAmount(amount, locale),
+      date: (isoDate) => formatCalendarDate(isoDate, locale),
+      dateTime: (isoTimestamp) => formatTimestamp(isoTimestamp, locale),
       setLanguage(next) {
         localStorage.setItem(storageKey, next);
         document.documentElement.lang = next;
@@ -504,4 +510,33 @@ export function formatAmount(amount: string, locale: string): string {
   const grouped = BigInt(whole!).toLocaleString(locale);
   const decimalSeparator = locale.startsWith('fr') ? ',' : '.';
   return `${sign === '-' ? '\u2212' : ''}${grouped}${fraction ? `${decimalSeparator}${fraction}` : ''}`;
+}
+
+const calendarDateFormats = new Map<string, Intl.DateTimeFormat>();
+const timestampFormats = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * A calendar date has no time zone: it is formatted as that day in UTC, so no browser zone can move
+ * it to the day before. Text that is not a date is shown as it came.
+ */
+export function formatCalendarDate(isoDate: string, locale: string): string {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(isoDate);
+  if (!match) return isoDate;
+  let format = calendarDateFormats.get(locale);
+  if (!format) {
+    format = new Intl.DateTimeFormat(locale, { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' });
+    calendarDateFormats.set(locale, format);
+  }
+  return format.format(new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]))));
+}
+
+export function formatTimestamp(isoTimestamp: string, locale: string): string {
+  const instant = new Date(isoTimestamp);
+  if (Number.isNaN(instant.getTime())) return isoTimestamp;
+  let format = timestampFormats.get(locale);
+  if (!format) {
+    format = new Intl.DateTimeFormat(locale, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+    timestampFormats.set(locale, format);
+  }
+  return format.format(instant);
 }
