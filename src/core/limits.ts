@@ -18,6 +18,11 @@ export const runAccountIdsMax = 10_000;
  * steps. 10,000 measured fastest of 5,000 / 10,000 / 20,000 at 100,000 accounts (docs/benchmarks.md).
  */
 export const runBatchAccountsMax = 10_000;
+/**
+ * Batches of one run in flight at once on PostgreSQL, each on its own connection (they hold
+ * disjoint accounts, so they never wait on each other's rows). PGlite has one connection: one.
+ */
+export const runBatchesConcurrentMax = 2;
 /** Attempts of a transaction that failed on a deadlock or serialization conflict before giving up. */
 export const transactionAttemptsMax = 5;
 /** Length of free text fields (names, descriptions, references). */

@@ -1,5 +1,5 @@
 import type { ReconciliationStrategy } from '../core/document-kinds.ts';
-import { runAccountIdsMax, runBatchAccountsMax, runSummaryAccountsListedMax, transactionAttemptsMax } from '../core/limits.ts';
+import { runAccountIdsMax, runBatchAccountsMax, runBatchesConcurrentMax, runSummaryAccountsListedMax, transactionAttemptsMax } from '../core/limits.ts';
 import { explainOpen, type OpenReason } from '../core/open-explanation.ts';
 import { refuse, type Outcome } from '../core/outcome.ts';
 import { removeAllocations } from '../storage/allocation-writer.ts';
@@ -66,7 +66,8 @@ interface BatchResult {
 export const reconcileWorkMemory = '64MB';
 
 async function reconcileBatch(transaction: SqlExecutor, context: TallyContext, runId: bigint, accountIds: readonly bigint[], strategy: ReconciliationStrategy): Promise<BatchResult> {
-  await transaction.query(`select set_config('work_mem', $1, true)`, [reconcileWorkMemory]);
+  // JIT compilation costs about 150 ms per batch statement and saves nothing measurable in it.
+  await transaction.query(`select set_config('work_mem', $1, true), set_config('jit', 'off', true)`, [reconcileWorkMemory]);
   const [row] = await transaction.query<ReconcileBatchRow>(reconcileBatchSql[strategy], [
     context.organisation.id, accountIds, runId, context.actor, runSummaryAccountsListedMax,
   ]);
@@ -227,6 +228,11 @@ class LeaseLost extends Error {
   override readonly name = 'LeaseLost';
 }
 
+/** Thrown inside a batch's transaction to roll it back when the run was cancelled. */
+class CancelRequested extends Error {
+  override readonly name = 'CancelRequested';
+}
+
 /** Database refusals that mean a concurrent change won the race; the batch is run again on fresh data. */
 const concurrentChangeConstraints = new Set(['document_allocated_within_amount', 'document_void_has_no_allocation']);
 
@@ -270,57 +276,88 @@ export async function executeRun(context: TallyContext, runId: bigint, control: 
   const accountsTotal = Number(run.accounts_total);
   let accountsDone = Number(run.accounts_done);
   control.onProgress?.(accountsDone, accountsTotal);
-  try {
-    const finishedRanges = finished.map((range) => ({ first: range.first_account_id, last: range.last_account_id }));
-    for await (const batch of accountBatches(database, organisation.id, runId, scope, finishedRanges, control.batchAccounts)) {
-      if (control.stopping?.()) return { result: 'stopped' };
-      let cancelled = false;
-      for (let attempt = 1; ; attempt += 1) {
-        try {
-          cancelled = await database.transaction(async (transaction) => {
-            if (control.holdsLease) {
-              const lease = await control.holdsLease(transaction);
-              if (!lease.held) throw new LeaseLost('the job lease was lost; another worker resumes the run');
-              if (lease.cancelRequested) return true;
-            }
-            const outcome = await reconcileBatch(transaction, context, runId, batch, run.strategy);
-            const allocationsCount = outcome.referencedDebit + outcome.referencedInvoice + outcome.oldestFirst;
-            await transaction.query(
-              `insert into reconciliation_run_batch (org_id, run_id, first_account_id, last_account_id, accounts_count, referenced_debit_count,
-                 referenced_invoice_count, oldest_first_count, allocated_minor, credit_on_account_count, balance_owing_count, unreconciled_count, accounts_listed)
-               values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
-              [
-                organisation.id, runId, batch[0], batch[batch.length - 1], batch.length, outcome.referencedDebit, outcome.referencedInvoice, outcome.oldestFirst,
-                outcome.allocatedMinor, outcome.accountsLeftOpen.credit_on_account, outcome.accountsLeftOpen.balance_owing, outcome.accountsLeftOpen.unreconciled,
-                JSON.stringify(outcome.leftOpenListed.map((account) => ({ accountId: account.accountId, openCreditMinor: account.openCreditMinor.toString(), openDebitMinor: account.openDebitMinor.toString() }))),
-              ],
-            );
-            await transaction.query(
-              `update reconciliation_run set accounts_done = accounts_done + $3, allocations_count = allocations_count + $4,
-                 allocated_minor = allocated_minor + $5 where org_id = $1 and id = $2`,
-              [organisation.id, runId, batch.length, allocationsCount, outcome.allocatedMinor],
-            );
-            return false;
-          });
-          break;
-        } catch (error) {
-          const raced = isSqlError(error) && error.code === '23514' && concurrentChangeConstraints.has(error.constraint ?? '');
-          if (!raced || attempt >= transactionAttemptsMax) throw error;
+  const finishedRanges = finished.map((range) => ({ first: range.first_account_id, last: range.last_account_id }));
+  const batches = accountBatches(database, organisation.id, runId, scope, finishedRanges, control.batchAccounts)[Symbol.asyncIterator]();
+
+  /** One batch in one transaction: its allocations, its record and the run's progress, or nothing. */
+  async function reconcileBatchOnce(batch: bigint[]): Promise<'done' | 'cancelled'> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await database.transaction(async (transaction) => {
+          const outcome = await reconcileBatch(transaction, context, runId, batch, run!.strategy);
+          // The lease is checked (and renewed) last, so the job row is locked only for the end of
+          // the transaction and batches running side by side do not wait on each other; the batch
+          // still commits only while the lease is held, and a cancel rolls back the batch in hand.
+          if (control.holdsLease) {
+            const lease = await control.holdsLease(transaction);
+            if (!lease.held) throw new LeaseLost('the job lease was lost; another worker resumes the run');
+            if (lease.cancelRequested) throw new CancelRequested();
+          }
+          const allocationsCount = outcome.referencedDebit + outcome.referencedInvoice + outcome.oldestFirst;
+          await transaction.query(
+            `insert into reconciliation_run_batch (org_id, run_id, first_account_id, last_account_id, accounts_count, referenced_debit_count,
+               referenced_invoice_count, oldest_first_count, allocated_minor, credit_on_account_count, balance_owing_count, unreconciled_count, accounts_listed)
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+            [
+              organisation.id, runId, batch[0], batch[batch.length - 1], batch.length, outcome.referencedDebit, outcome.referencedInvoice, outcome.oldestFirst,
+              outcome.allocatedMinor, outcome.accountsLeftOpen.credit_on_account, outcome.accountsLeftOpen.balance_owing, outcome.accountsLeftOpen.unreconciled,
+              JSON.stringify(outcome.leftOpenListed.map((account) => ({ accountId: account.accountId, openCreditMinor: account.openCreditMinor.toString(), openDebitMinor: account.openDebitMinor.toString() }))),
+            ],
+          );
+          await transaction.query(
+            `update reconciliation_run set accounts_done = accounts_done + $3, allocations_count = allocations_count + $4,
+               allocated_minor = allocated_minor + $5 where org_id = $1 and id = $2`,
+            [organisation.id, runId, batch.length, allocationsCount, outcome.allocatedMinor],
+          );
+          return 'done' as const;
+        });
+      } catch (error) {
+        if (error instanceof CancelRequested) return 'cancelled';
+        const raced = isSqlError(error) && error.code === '23514' && concurrentChangeConstraints.has(error.constraint ?? '');
+        if (!raced || attempt >= transactionAttemptsMax) throw error;
+      }
+    }
+  }
+
+  // Batches hold disjoint accounts, so they touch disjoint documents and can run side by side on
+  // separate connections (PostgreSQL); the embedded engine has one connection and runs them in turn.
+  let ending: 'cancelled' | 'stopped' | 'failed' | null = null;
+  async function batchWorker(): Promise<void> {
+    while (ending === null) {
+      if (control.stopping?.()) {
+        ending = 'stopped';
+        return;
+      }
+      let batchAccountsCount: number;
+      try {
+        const next = await batches.next();
+        if (next.done || ending !== null) return;
+        if ((await reconcileBatchOnce(next.value)) === 'cancelled') {
+          ending = 'cancelled';
+          return;
         }
+        batchAccountsCount = next.value.length;
+      } catch (error) {
+        ending = error instanceof LeaseLost ? 'stopped' : 'failed';
+        throw error;
       }
-      if (cancelled) {
-        await database.query(`update reconciliation_run set status = 'cancelled', finished_at = now() where org_id = $1 and id = $2`, [organisation.id, runId]);
-        return { result: 'cancelled' };
-      }
-      accountsDone += batch.length;
+      accountsDone += batchAccountsCount;
       control.onProgress?.(accountsDone, accountsTotal);
     }
-  } catch (error) {
-    if (error instanceof LeaseLost) return { result: 'stopped' };
+  }
+  const concurrentBatches = database.dialect === 'postgres' ? runBatchesConcurrentMax : 1;
+  const settled = await Promise.allSettled(Array.from({ length: concurrentBatches }, () => batchWorker()));
+  const failure = settled.find((result): result is PromiseRejectedResult => result.status === 'rejected' && !(result.reason instanceof LeaseLost));
+  if (failure) {
     await database.query(`update reconciliation_run set status = 'failed', error = $3, finished_at = now() where org_id = $1 and id = $2`, [
-      organisation.id, runId, error instanceof Error ? error.message : String(error),
+      organisation.id, runId, failure.reason instanceof Error ? failure.reason.message : String(failure.reason),
     ]);
-    throw error;
+    throw failure.reason;
+  }
+  if (ending === 'stopped') return { result: 'stopped' };
+  if (ending === 'cancelled') {
+    await database.query(`update reconciliation_run set status = 'cancelled', finished_at = now() where org_id = $1 and id = $2`, [organisation.id, runId]);
+    return { result: 'cancelled' };
   }
   const summary = await runSummary(context, runId);
   await database.query(

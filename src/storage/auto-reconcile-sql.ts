@@ -48,14 +48,14 @@ function lanePass(name: string, credits: string, debits: string): string {
   return `
   ${name}_credit as (
     select lane, document_id, account_id,
-           sum(remaining_minor) over (partition by lane order by date, document_id rows unbounded preceding) as end_position,
+           running_total_minor(remaining_minor) over (partition by lane order by date, document_id rows unbounded preceding) as end_position,
            remaining_minor,
            row_number() over (order by lane, date, document_id) as ordinal
     from ${credits}
   ),
   ${name}_debit as (
     select lane, document_id,
-           sum(remaining_minor) over (partition by lane order by date, sequence_id, position, document_id rows unbounded preceding) as end_position,
+           running_total_minor(remaining_minor) over (partition by lane order by date, sequence_id, position, document_id rows unbounded preceding) as end_position,
            remaining_minor,
            row_number() over (order by lane, date, sequence_id, position, document_id) as ordinal
     from ${debits}
@@ -87,7 +87,7 @@ function lanePass(name: string, credits: string, debits: string): string {
 const namedDebitPass = `
   named_debit_credit as (
     select c.account_id, c.document_id as credit_id, debit.document_id as debit_id, debit.remaining_minor as debit_remaining_minor, c.remaining_minor,
-           sum(c.remaining_minor) over (partition by debit.document_id order by c.date, c.document_id rows unbounded preceding) as end_position,
+           running_total_minor(c.remaining_minor) over (partition by debit.document_id order by c.date, c.document_id rows unbounded preceding) as end_position,
            row_number() over (order by debit.document_id, c.date, c.document_id) as credit_ordinal
     from open_credit c
     join open_debit debit on debit.document_id = c.reference_document_id

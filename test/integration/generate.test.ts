@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { unwrap } from '../../src/core/outcome.ts';
 import { generateOrganisation } from '../../src/generate/generate-organisation.ts';
-import { runAutoReconcile } from '../../src/services/auto-reconcile.ts';
+import { executeRun, queueAutoReconcile, runAutoReconcile } from '../../src/services/auto-reconcile.ts';
 import type { TallyContext } from '../../src/services/context.ts';
 import type { SqlExecutor } from '../../src/storage/database.ts';
 import { dialects, type TestDatabase } from '../support/dialects.ts';
@@ -110,6 +110,34 @@ for (const dialect of dialects) {
       expect(run.allocationsByPass.referencedInvoice).toBeGreaterThan(0);
       expect(run.accountsLeftOpen.unreconciled).toBe(0);
       await expectInvariants(database, generated.organisation.id);
+    });
+
+    it('writes the same allocations and summary in batches of a few accounts (side by side on PostgreSQL) as in one batch', async () => {
+      const { database } = test;
+      const options = { accountsCount: 40, seed: seed + 2, actor: 'test' };
+      const whole = unwrap(await generateOrganisation(database, { ...options, slug: `batched-whole-${process.pid}` }));
+      const split = unwrap(await generateOrganisation(database, { ...options, slug: `batched-split-${process.pid}` }));
+      const wholeContext: TallyContext = { database, organisation: whole.organisation, actor: 'test' };
+      const splitContext: TallyContext = { database, organisation: split.organisation, actor: 'test' };
+      const oneBatch = unwrap(await runAutoReconcile(wholeContext, { kind: 'all' }, { strategy: 'reference', dryRun: false }));
+
+      const { runId } = unwrap(await queueAutoReconcile(splitContext, { kind: 'all' }, 'reference'));
+      let progressCalls = 0;
+      const execution = await executeRun(splitContext, runId, { batchAccounts: 3, onProgress: () => (progressCalls += 1) });
+      expect(execution.result).toBe('completed');
+      if (execution.result !== 'completed') return;
+      // 40 accounts in batches of 3: 14 batches, each reported once, after the first report.
+      expect(progressCalls).toBe(15);
+      const { runId: _splitRun, ...splitSummary } = execution.summary;
+      const { runId: _wholeRun, ...wholeSummary } = oneBatch;
+      expect(splitSummary).toEqual(wholeSummary);
+      const [batches] = await database.query<{ count: bigint; accounts: bigint }>(
+        'select count(*) as count, sum(accounts_count) as accounts from reconciliation_run_batch where org_id = $1 and run_id = $2', [split.organisation.id, runId],
+      );
+      expect(batches).toEqual({ count: 14n, accounts: 40n });
+      const canonical = async (organisationId: bigint) => (await canonicalDump(database, organisationId)).filter((line) => line.split('|').length === 4);
+      expect(await canonical(split.organisation.id)).toEqual(await canonical(whole.organisation.id));
+      await expectInvariants(database, split.organisation.id);
     });
   });
 }
