@@ -50,7 +50,7 @@ export function Modal({ titleId, onClose, className, children }: { titleId: stri
  * with the oldest-first suggestion; amounts checked as they are typed; all lines saved at once.
  */
 export function AllocationEditor({ org, source, documents, onClose, onSaved }: { org: string; source: StatementDocument; documents: readonly StatementDocument[]; onClose: () => void; onSaved: () => void }) {
-  const { t, money } = useI18n();
+  const { t, money, date } = useI18n();
   const lines = useMemo(() => counterpartsOf(source, documents), [source, documents]);
   const [texts, setTexts] = useState<string[]>(() => suggest(source, lines));
   const [saving, setSaving] = useState(false);
@@ -108,7 +108,7 @@ export function AllocationEditor({ org, source, documents, onClose, onSaved }: {
                     <td className="mono">
                       {t(kindKeys[line.kind] ?? 'kindItem')} {line.document_id}
                     </td>
-                    <td className="nowrap">{line.date}</td>
+                    <td className="nowrap">{date(line.date)}</td>
                     <td>{document.description ?? document.method ?? ''}</td>
                     <td className="number">{money(line.remaining)}</td>
                     <td className="number amount-cell">

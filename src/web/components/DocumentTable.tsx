@@ -1,0 +1,259 @@
+import { useCallback, useLayoutEffect, useMemo, useRef, useState, type FocusEvent } from 'react';
+import { defaultRangeExtractor, useVirtualizer, type Range } from '@tanstack/react-virtual';
+import type { AccountStatement, DocumentKind, StatementAllocation, StatementDocument } from '../api.ts';
+import { useI18n, type MessageKey } from '../i18n.tsx';
+import { canReconcile } from '../allocation-editor-model.ts';
+import { StatusIcon } from './StatusIcon.tsx';
+import { AllocationEditor, RemoveAllocationDialog } from './AllocationEditor.tsx';
+import { DocumentReconciliations } from './DocumentReconciliations.tsx';
+import { ariaRowCountOf, ariaRowIndexOf, sliceWithGaps, withPinnedIndexes } from './document-table-layout.ts';
+
+const kindLabels: Record<DocumentKind, MessageKey> = {
+  invoice: 'kindInvoice',
+  item: 'kindItem',
+  refund: 'kindRefund',
+  payment: 'kindPayment',
+  deposit: 'kindDeposit',
+  credit: 'kindCredit',
+  cancellation: 'kindCancellation',
+};
+
+/** A row with a small "Reconcile…" button, before it is measured; measured rows replace the guess. */
+const documentRowEstimatePx = 44;
+/** Rows rendered beyond each edge of the view, so Tab and fast scrolling find rows already there. */
+const documentRowsOverscan = 12;
+const columnsCount = 10;
+
+const isZero = (amount: string) => amount.replace(/[-0.]/g, '') === '';
+
+/**
+ * The documents of an account, newest first, in a real table of which only the rows in view (and a
+ * few beyond) are in the page, so an account with thousands of documents scrolls smoothly. The
+ * table states its full row count (aria-rowcount) and each row its place (aria-rowindex); its
+ * header stays in view; a document's "+" shows its reconciliations, which makes rows of varying
+ * height, so every rendered document is measured.
+ */
+export function DocumentTable({ org, statement, onChanged }: { org: string; statement: AccountStatement; onChanged: (notice: string) => void }) {
+  const { t, money, date } = useI18n();
+  const documents = statement.documents;
+  const [expandedIds, setExpandedIds] = useState<ReadonlySet<string>>(new Set());
+  const [editing, setEditing] = useState<StatementDocument | null>(null);
+  const [removing, setRemoving] = useState<StatementAllocation | null>(null);
+
+  const indexById = useMemo(() => new Map(documents.map((document, index) => [document.document_id, index])), [documents]);
+  const allocationsById = useMemo(() => {
+    const byDocument = new Map<string, StatementAllocation[]>();
+    const add = (documentId: string, allocation: StatementAllocation) => {
+      const list = byDocument.get(documentId);
+      if (list) list.push(allocation);
+      else byDocument.set(documentId, [allocation]);
+    };
+    for (const allocation of statement.allocations) {
+      add(allocation.receipt_id, allocation);
+      add(allocation.target_id, allocation);
+    }
+    return byDocument;
+  }, [statement.allocations]);
+  // Documents that disappeared after a reload cannot be expanded any more: they leave the count.
+  const expandedIndexes = useMemo(
+    () => [...expandedIds].map((id) => indexById.get(id)).filter((index): index is number => index !== undefined).sort((a, b) => a - b),
+    [expandedIds, indexById],
+  );
+
+  const toggle = (id: string) =>
+    setExpandedIds((previous) => {
+      const next = new Set(previous);
+      if (next.has(id)) next.delete(id);
+      else next.add(id);
+      return next;
+    });
+
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const headRef = useRef<HTMLTableSectionElement>(null);
+  // The rows start below the header row, which is inside the scrolled box (it sticks to its top).
+  const [headHeightPx, setHeadHeightPx] = useState(documentRowEstimatePx);
+  useLayoutEffect(() => {
+    const height = headRef.current?.offsetHeight;
+    if (height && height !== headHeightPx) setHeadHeightPx(height);
+  });
+
+  // Kept rendered whatever the scroll position: the row holding the focus, the row a dialog returns it to.
+  const pinned = useRef<{ focused: number | null; dialog: number | null }>({ focused: null, dialog: null });
+  const rangeExtractor = useCallback((range: Range) => withPinnedIndexes(defaultRangeExtractor(range), [pinned.current.focused, pinned.current.dialog], range.count), []);
+  const getItemKey = useCallback((index: number) => documents[index]?.document_id ?? index, [documents]);
+  const virtualizer = useVirtualizer({
+    count: documents.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => documentRowEstimatePx,
+    getItemKey,
+    overscan: documentRowsOverscan,
+    scrollMargin: headHeightPx,
+    rangeExtractor,
+  });
+  const slices = sliceWithGaps(virtualizer.getVirtualItems(), headHeightPx, headHeightPx + virtualizer.getTotalSize());
+
+  const pinDialogRow = (documentId: string | null) => {
+    pinned.current.dialog = documentId === null ? null : (indexById.get(documentId) ?? null);
+  };
+  const onRowFocus = (index: number) => {
+    pinned.current.focused = index;
+  };
+  const onRowBlur = (event: FocusEvent<HTMLTableSectionElement>) => {
+    if (!event.currentTarget.contains(event.relatedTarget as Node | null)) pinned.current.focused = null;
+  };
+
+  return (
+    <>
+      <div ref={scrollRef} className="table-wrap document-scroll" role="region" aria-label={t('documents')} tabIndex={0} data-testid="document-scroll">
+        <table className="data-table documents document-table" aria-rowcount={ariaRowCountOf(documents.length, expandedIndexes.length)}>
+          <caption className="visually-hidden">{t('documents')}</caption>
+          <colgroup>
+            <col className="column-expander" />
+            <col className="column-status" />
+            <col className="column-date" />
+            <col className="column-kind" />
+            <col className="column-document" />
+            <col />
+            <col className="column-amount" />
+            <col className="column-amount" />
+            <col className="column-amount" />
+            <col className="column-actions" />
+          </colgroup>
+          <thead ref={headRef}>
+            <tr aria-rowindex={1}>
+              <th scope="col"><span className="visually-hidden">{t('reconciliations')}</span></th>
+              <th scope="col">{t('status')}</th>
+              <th scope="col">{t('date')}</th>
+              <th scope="col">{t('kind')}</th>
+              <th scope="col">{t('document')}</th>
+              <th scope="col">{t('description')}</th>
+              <th scope="col" className="number">{t('amount')}</th>
+              <th scope="col" className="number">{t('allocated')}</th>
+              <th scope="col" className="number">{t('remaining')}</th>
+              <th scope="col"><span className="visually-hidden">{t('documentActions')}</span></th>
+            </tr>
+          </thead>
+          {slices.map((slice) => {
+            if (slice.kind === 'gap') {
+              return (
+                <tbody key={slice.key} className="gap-rows" aria-hidden="true">
+                  <tr>
+                    <td colSpan={columnsCount} style={{ height: `${slice.heightPx}px` }} />
+                  </tr>
+                </tbody>
+              );
+            }
+            const index = slice.row.index;
+            const document = documents[index]!;
+            const isInvoice = document.kind === 'invoice';
+            const expanded = !isInvoice && expandedIds.has(document.document_id);
+            const rowIndex = ariaRowIndexOf(index, expandedIndexes);
+            const panelId = `doc-${document.document_id}-allocations`;
+            return (
+              <tbody key={slice.row.key} data-index={index} ref={virtualizer.measureElement} onFocus={() => onRowFocus(index)} onBlur={onRowBlur}>
+                <tr
+                  aria-rowindex={rowIndex}
+                  className={`${isInvoice ? 'invoice-row' : document.invoice_id ? 'item-row' : 'document-row'}${document.voided ? ' voided' : ''}`}
+                  data-document={document.document_id}
+                >
+                  <td className="expander">
+                    {!isInvoice && (
+                      <button
+                        type="button"
+                        className="icon-button"
+                        aria-expanded={expanded}
+                        aria-controls={panelId}
+                        aria-label={t(expanded ? 'hideReconciliations' : 'showReconciliations', { id: document.document_id })}
+                        onClick={() => toggle(document.document_id)}
+                      >
+                        {expanded ? '−' : '+'}
+                      </button>
+                    )}
+                  </td>
+                  <td>
+                    <StatusIcon status={document.status} />
+                  </td>
+                  <td className="nowrap" data-testid="document-date">{date(document.date)}</td>
+                  <td>
+                    {t(kindLabels[document.kind])}
+                    {document.scheduled && <span className="badge info">{t('scheduled')}</span>}
+                  </td>
+                  <td className="mono">{document.document_id}</td>
+                  <td>
+                    {document.description || (document.method ? document.method : '')}
+                    {document.reference ? <span className="muted"> · {document.reference}</span> : null}
+                  </td>
+                  <td className="number" data-testid="document-amount">{money(document.amount)}</td>
+                  <td className="number">{money(document.allocated)}</td>
+                  <td className={`number ${isZero(document.remaining) ? 'muted' : 'strong'}`}>{money(document.remaining)}</td>
+                  <td className="actions-cell">
+                    {canReconcile(document) && (
+                      <button
+                        type="button"
+                        className="button secondary small"
+                        aria-label={t('reconcileLabel', { id: document.document_id })}
+                        onClick={() => {
+                          pinDialogRow(document.document_id);
+                          setEditing(document);
+                        }}
+                      >
+                        {t('reconcileAction')}
+                      </button>
+                    )}
+                  </td>
+                </tr>
+                {expanded && (
+                  <tr id={panelId} aria-rowindex={rowIndex + 1} className="allocations-row">
+                    <td />
+                    <td colSpan={columnsCount - 1}>
+                      <DocumentReconciliations
+                        allocations={allocationsById.get(document.document_id) ?? []}
+                        onRemove={(allocation) => {
+                          pinDialogRow(document.document_id);
+                          setRemoving(allocation);
+                        }}
+                      />
+                    </td>
+                  </tr>
+                )}
+              </tbody>
+            );
+          })}
+        </table>
+      </div>
+      {editing && (
+        <AllocationEditor
+          key={editing.document_id}
+          org={org}
+          source={editing}
+          documents={documents}
+          onClose={() => {
+            pinDialogRow(null);
+            setEditing(null);
+          }}
+          onSaved={() => {
+            pinDialogRow(null);
+            setEditing(null);
+            onChanged(t('editorSaved'));
+          }}
+        />
+      )}
+      {removing && (
+        <RemoveAllocationDialog
+          key={removing.allocation_id}
+          org={org}
+          allocation={removing}
+          onClose={() => {
+            pinDialogRow(null);
+            setRemoving(null);
+          }}
+          onRemoved={() => {
+            pinDialogRow(null);
+            setRemoving(null);
+            onChanged(t('reconciliationRemoved'));
+          }}
+        />
+      )}
+    </>
+  );
+}

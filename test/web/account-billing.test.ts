@@ -1,0 +1,329 @@
+import type { Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { unwrap } from '../../src/core/outcome.ts';
+import { csvInputFileOfText } from '../../src/csv/import-files.ts';
+import { importCsvFiles } from '../../src/csv/import-ledger.ts';
+import { createOrganisation } from '../../src/services/organisations.ts';
+import type { Database } from '../../src/storage/database.ts';
+import { ariaRowCountOf, ariaRowIndexOf, sliceWithGaps, withPinnedIndexes } from '../../src/web/components/document-table-layout.ts';
+import { chromiumPresent, openBrowserFixture, screenshots, type BrowserFixture } from './browser-fixture.ts';
+
+/**
+ * Client billing of one account, end to end: a virtualised list of 5,000 documents (only a window
+ * of rows in the page, the oldest reachable and its "+" working), dates and amounts in French, and
+ * Operations › Reconcile account (preview, run, result, undo). The real server on PGlite in memory,
+ * seeded by a CSV import, driven in Debian's Chromium; skipped, saying why, without Chromium.
+ */
+const ownerEmail = 'owner@river-camp.example';
+const ownerPassword = 'a long enough password for billing';
+const slug = 'river-camp';
+
+/** A5000: 1,250 invoices of two items, 1,249 payments and the oldest document, P-OLDEST. */
+const invoicesCount = 1_250;
+const documentsCount = invoicesCount * 3 + (invoicesCount - 1) + 1;
+
+const dayAfter = (startIso: string, days: number) => new Date(Date.parse(`${startIso}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+
+function billingCsvFiles() {
+  const invoices = ['invoice_id,account_id,date,item_id,description,ledger_code,amount'];
+  const receipts = ['receipt_id,account_id,date,kind,amount,method'];
+  for (let number = 1; number <= invoicesCount; number += 1) {
+    const date = dayAfter('2020-01-01', number);
+    invoices.push(`INV-${number},A5000,${date},INV-${number}-1,Swimming lessons,GL-SWIM,60.00`);
+    invoices.push(`INV-${number},A5000,${date},INV-${number}-2,Day camp,GL-CAMP,40.00`);
+    if (number < invoicesCount) receipts.push(`P-${number},A5000,${date},payment,100.00,card`);
+  }
+  // Years older than everything else, so it is the last row of the newest-first list.
+  receipts.push('P-OLDEST,A5000,2015-03-14,payment,1234.50,cheque');
+  // The small account for Operations › Reconcile account: a payment of 60.00 over items of 50.00 and 30.00.
+  invoices.push('INV-B,B100,2026-01-10,B1,Swim club membership,GL-SWIM,50.00', 'INV-B,B100,2026-01-10,B2,Swim cap,GL-SHOP,30.00');
+  receipts.push('PB,B100,2026-01-12,payment,60.00,cash');
+  return [
+    csvInputFileOfText('accounts.csv', 'account_id,owner_name,owner_email\nA5000,Nadia Tremblay,nadia@example.org\nB100,Luc Gagnon,luc@example.org\n'),
+    csvInputFileOfText('invoices.csv', `${invoices.join('\n')}\n`),
+    csvInputFileOfText('receipts.csv', `${receipts.join('\n')}\n`),
+    csvInputFileOfText('allocations.csv', 'receipt_id,target_id,amount\nP-OLDEST,INV-1-1,60.00\n'),
+  ];
+}
+
+async function seedBilling(database: Database): Promise<bigint> {
+  const organisation = unwrap(await createOrganisation(database, { slug, name: 'River Camp' }));
+  unwrap(await importCsvFiles({ database, organisation, actor: 'system:test' }, billingCsvFiles()));
+  return organisation.id;
+}
+
+describe('document table layout', () => {
+  it('puts a gap row of the right height before, between and after the rendered rows', () => {
+    const rows = [
+      { index: 3, start: 140, end: 180 },
+      { index: 4, start: 180, end: 300 },
+      { index: 9, start: 500, end: 540 },
+    ];
+    expect(sliceWithGaps(rows, 20, 1000).map((slice) => (slice.kind === 'gap' ? slice.heightPx : `row ${slice.row.index}`))).toEqual([120, 'row 3', 'row 4', 200, 'row 9', 460]);
+    expect(sliceWithGaps([{ index: 0, start: 20, end: 60 }], 20, 60).map((slice) => slice.kind)).toEqual(['row']);
+    expect(sliceWithGaps([], 20, 400)).toEqual([{ kind: 'gap', key: 'gap-end', heightPx: 380 }]);
+  });
+
+  it('keeps pinned rows rendered, in order, once, and only real ones', () => {
+    expect(withPinnedIndexes([10, 11, 12], [2, null, 11, 99], 50)).toEqual([2, 10, 11, 12]);
+    expect(withPinnedIndexes([0, 1], [60, -1], 50)).toEqual([0, 1]);
+  });
+
+  it('numbers rows for screen readers: header 1, documents from 2, open reconciliation rows counted', () => {
+    expect(ariaRowIndexOf(0, [])).toBe(2);
+    expect(ariaRowIndexOf(4999, [])).toBe(5001);
+    // Documents 3 and 7 are expanded: document 7 comes after one open panel, document 8 after two.
+    expect(ariaRowIndexOf(3, [3, 7])).toBe(5);
+    expect(ariaRowIndexOf(7, [3, 7])).toBe(10);
+    expect(ariaRowIndexOf(8, [3, 7])).toBe(12);
+    expect(ariaRowCountOf(5000, 0)).toBe(5001);
+    expect(ariaRowCountOf(5000, 2)).toBe(5003);
+  });
+});
+
+describe.skipIf(!chromiumPresent)('client billing in Chromium', () => {
+  let fixture: BrowserFixture;
+  let base: string;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    fixture = await openBrowserFixture({ seed: seedBilling, ownerEmail, ownerPassword, viewport: { width: 1280, height: 900 } });
+    ({ base, page } = fixture);
+    // React's warnings and uncaught errors fail the tests (refused requests are the API's to report).
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    page.on('console', (message) => {
+      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) pageErrors.push(message.text());
+    });
+    await page.goto(`${base}/orgs/${slug}/accounts`);
+    await page.getByLabel('Email').fill(ownerEmail);
+    await page.getByLabel('Password').fill(ownerPassword);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Accounts' }).waitFor();
+  }, 120_000);
+
+  afterAll(async () => {
+    await fixture?.close();
+  });
+
+  const rowOf = (documentId: string) => page.locator(`tr[data-document="${documentId}"]`);
+  const statusOf = (documentId: string) => rowOf(documentId).locator('.status').getAttribute('data-status');
+
+  /**
+   * No blank band where rows should be: just under the sticky header and at the bottom of the
+   * scrolled box, the element on screen belongs to a rendered document (not to a gap row). Gap rows
+   * of the wrong height, or a window of rows computed for another scroll position, would show blank.
+   */
+  async function rowsFillTheView(scroller: Locator): Promise<boolean> {
+    return scroller.evaluate((element) => {
+      element.scrollIntoView({ block: 'nearest' });
+      const box = element.getBoundingClientRect();
+      // The header cells stick to the top of the box (the row group itself scrolls away).
+      const headerBottom = element.querySelector('thead th')!.getBoundingClientRect().bottom;
+      const bottom = Math.min(box.bottom, element.ownerDocument.defaultView!.innerHeight) - 4;
+      const x = box.left + 60;
+      return [headerBottom + 4, (headerBottom + bottom) / 2, bottom].every((y) => {
+        const hit = element.ownerDocument.elementFromPoint(x, y);
+        return Boolean(hit?.closest('tbody[data-index]'));
+      });
+    });
+  }
+
+  const scrollTo = (scroller: Locator, topPx: number) => scroller.evaluate((element, top) => element.scrollTo({ top }), topPx);
+
+  /** The scrolled box's content height once rendering and measuring have stopped changing it. */
+  async function settledScrollHeight(scroller: Locator): Promise<number> {
+    let previous = -1;
+    for (let attempt = 0; attempt < 50; attempt += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const current = await scroller.evaluate((element) => element.scrollHeight);
+      if (current === previous) return current;
+      previous = current;
+    }
+    throw new Error('the document list kept changing height');
+  }
+
+  it('shows 5,000 documents with only a window of rows in the page, reaches the oldest, opens its "+", and speaks French', async () => {
+    await page.goto(`${base}/orgs/${slug}/accounts/A5000`);
+    await page.getByRole('heading', { name: /Nadia Tremblay/ }).waitFor();
+    const table = page.locator('table.documents');
+    const scroller = page.getByRole('region', { name: 'Documents (newest first)' });
+    const newestPayment = `P-${invoicesCount - 1}`;
+    await rowOf(newestPayment).waitFor();
+
+    // The table says how many rows it has; the page holds only a window of them.
+    expect(documentsCount).toBe(5_000);
+    expect(await page.getByTestId('documents-count').textContent()).toBe('· 5,000 documents');
+    expect(await table.getAttribute('aria-rowcount')).toBe('5001');
+    const rendered = await page.locator('tr[data-document]').count();
+    expect(rendered).toBeGreaterThan(10);
+    expect(rendered).toBeLessThan(200);
+    expect(await table.locator('thead tr').getAttribute('aria-rowindex')).toBe('1');
+    expect(await page.locator('tr[data-document]').first().getAttribute('aria-rowindex')).toBe('2');
+    // Newest first: the newest invoice and its items, then the day before's payment, invoice and items.
+    const firstRows = await page.locator('tr[data-document]').evaluateAll((rows) => rows.slice(0, 5).map((row) => `${row.getAttribute('data-document')}@${row.getAttribute('aria-rowindex')}`));
+    expect(firstRows).toEqual([`INV-${invoicesCount}@2`, `INV-${invoicesCount}-1@3`, `INV-${invoicesCount}-2@4`, `${newestPayment}@5`, `INV-${invoicesCount - 1}@6`]);
+    expect(await rowsFillTheView(scroller)).toBe(true);
+
+    // What is left open, and why: both sides, with how many documents each.
+    expect(await page.getByTestId('open-reason').textContent()).toBe('Unallocated credits and open charges remain; reconcile the account.');
+    expect(await page.getByTestId('open-counts').textContent()).toBe('Credits open: 1,250 · charges open: 2,499');
+
+    // The middle of the list: another window, and still no blank band.
+    await scroller.evaluate((element) => element.scrollTo({ top: element.scrollHeight / 2 }));
+    await expect.poll(() => rowOf(newestPayment).count()).toBe(0);
+    await expect.poll(() => rowsFillTheView(scroller)).toBe(true);
+    expect(await page.locator('tr[data-document]').count()).toBeLessThan(200);
+
+    // The bottom: the oldest document is the last row, number 5,001.
+    const oldest = rowOf('P-OLDEST');
+    await expect
+      .poll(async () => {
+        await scroller.evaluate((element) => element.scrollTo({ top: element.scrollHeight }));
+        return oldest.count();
+      })
+      .toBe(1);
+    expect(await oldest.getAttribute('aria-rowindex')).toBe('5001');
+    expect(await oldest.getByTestId('document-date').textContent()).toBe('Mar 14, 2015');
+    expect(await oldest.getByTestId('document-amount').textContent()).toBe('1,234.50');
+    expect(await page.locator('tr[data-document]').count()).toBeLessThan(200);
+
+    // Its "+", from the keyboard: the reconciliation made at import, with when it was made.
+    const plus = page.getByRole('button', { name: 'Show reconciliations of P-OLDEST' });
+    await plus.focus();
+    await page.keyboard.press('Enter');
+    const panel = page.locator('#doc-P-OLDEST-allocations');
+    await panel.waitFor();
+    expect(await page.getByRole('button', { name: 'Hide reconciliations of P-OLDEST' }).getAttribute('aria-expanded')).toBe('true');
+    expect(await panel.getAttribute('aria-rowindex')).toBe('5002');
+    expect(await table.getAttribute('aria-rowcount')).toBe('5002');
+    expect(await panel.locator('tbody tr td').nth(1).textContent()).toBe('INV-1-1');
+    expect(await panel.locator('tbody tr td').nth(2).textContent()).toBe('60.00');
+    expect(await panel.locator('tbody tr td').nth(3).textContent()).toBe('import');
+    expect(await panel.getByTestId('reconciliation-when').textContent()).toMatch(/20\d\d/);
+    expect(await panel.getByRole('button', { name: 'Remove reconciliation of 60.00 from P-OLDEST to INV-1-1' }).count()).toBe(1);
+    // Scrolled to the end with the taller row open: its panel is in view and rows fill the box.
+    await scroller.evaluate((element) => element.scrollTo({ top: element.scrollHeight }));
+    await expect.poll(() => rowsFillTheView(scroller)).toBe(true);
+    const panelBox = (await panel.boundingBox())!;
+    const scrollerBox = (await scroller.boundingBox())!;
+    expect(panelBox.y + panelBox.height).toBeLessThanOrEqual(scrollerBox.y + scrollerBox.height + 1);
+    // Focus stays on the "+" (now "−") after the row re-rendered.
+    expect(await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { getAttribute(name: string): string | null } | null } }).document.activeElement?.getAttribute('aria-label'))).toBe('Hide reconciliations of P-OLDEST');
+
+    // Far up the list again: the focused row is kept in the page, far from the window, so the focus is not lost.
+    await scrollTo(scroller, 0);
+    await rowOf(newestPayment).waitFor();
+    expect(await oldest.count()).toBe(1);
+    expect(await oldest.getAttribute('aria-rowindex')).toBe('5001');
+    expect(await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { getAttribute(name: string): string | null } | null } }).document.activeElement?.getAttribute('aria-label'))).toBe('Hide reconciliations of P-OLDEST');
+
+    // The list's height before a row far above is opened, at a place whose rows (and those a few
+    // hundred pixels above, where the window moves when the list above grows) are all measured.
+    await scroller.focus();
+    const middleOffsetPx = 100_000;
+    await scrollTo(scroller, middleOffsetPx - 400);
+    await settledScrollHeight(scroller);
+    await scrollTo(scroller, middleOffsetPx);
+    const heightBeforePx = await settledScrollHeight(scroller);
+
+    // A row at the top opened by click: the numbering counts both open panels.
+    await scrollTo(scroller, 0);
+    await page.getByRole('button', { name: `Show reconciliations of ${newestPayment}` }).click();
+    const newestPanel = page.locator(`#doc-${newestPayment}-allocations`);
+    await newestPanel.getByText('Not reconciled with anything yet.').waitFor();
+    expect(await table.getAttribute('aria-rowcount')).toBe('5003');
+    expect(await newestPanel.getAttribute('aria-rowindex')).toBe('6');
+    expect(await rowOf(`INV-${invoicesCount - 1}`).getAttribute('aria-rowindex')).toBe('7');
+    const panelHeightPx = (await newestPanel.boundingBox())!.height;
+    expect(panelHeightPx).toBeGreaterThan(20);
+
+    // Scrolled away from it (the focus left its row, so it is not kept), the opened row is measured:
+    // the list grew by its panel's height, no more, no less (an estimate would not have changed it).
+    await scroller.focus();
+    await scrollTo(scroller, middleOffsetPx);
+    await expect.poll(() => rowOf(newestPayment).count()).toBe(0);
+    const heightAfterPx = await settledScrollHeight(scroller);
+    expect(Math.abs(heightAfterPx - heightBeforePx - panelHeightPx)).toBeLessThanOrEqual(2);
+
+    await scrollTo(scroller, 0);
+    await page.getByRole('button', { name: `Hide reconciliations of ${newestPayment}` }).click();
+
+    // In French: the date and the amount of the oldest document, the count of documents.
+    await scroller.evaluate((element) => element.scrollTo({ top: element.scrollHeight }));
+    await oldest.waitFor();
+    await page.getByLabel('Language').selectOption('fr');
+    await expect.poll(() => oldest.getByTestId('document-date').textContent()).toBe('14 mars 2015');
+    expect(await oldest.getByTestId('document-amount').textContent()).toMatch(/^1\s234,50$/);
+    expect(await page.getByTestId('documents-count').textContent()).toMatch(/^· 5\s000 documents$/);
+    expect(await page.getByRole('heading', { level: 2, name: /Documents \(plus récents d’abord\)/ }).count()).toBe(1);
+    await page.getByLabel('Langue').selectOption('en');
+    await expect.poll(() => oldest.getByTestId('document-date').textContent()).toBe('Mar 14, 2015');
+    expect(pageErrors).toEqual([]);
+  }, 120_000);
+
+  it('reconciles one account from Operations › Reconcile account: preview, run, result, statuses, undo', async () => {
+    await page.goto(`${base}/orgs/${slug}/accounts/B100`);
+    await page.getByRole('heading', { name: /Luc Gagnon/ }).waitFor();
+    await rowOf('PB').waitFor();
+    const statuses = () => Promise.all(['INV-B', 'B1', 'B2', 'PB'].map((id) => statusOf(id)));
+    expect(await statuses()).toEqual(['none', 'none', 'none', 'none']);
+    expect(await page.getByTestId('open-reason').textContent()).toBe('Unallocated credits and open charges remain; reconcile the account.');
+    expect(await page.getByTestId('open-counts').textContent()).toBe('Credits open: 1 · charges open: 2');
+    expect(await rowOf('B1').getByTestId('document-date').textContent()).toBe('Jan 10, 2026');
+
+    // Operations › Reconcile account: the preview of this account only, oldest first.
+    await page.getByRole('button', { name: 'Operations' }).click();
+    await page.getByRole('menuitem', { name: 'Reconcile account' }).click();
+    const preview = page.getByTestId('run-preview');
+    await preview.getByTestId('run-allocations').waitFor();
+    expect(await preview.getByRole('heading', { level: 2 }).textContent()).toBe('Preview: auto-reconcile this account (B100)');
+    expect(await preview.getByTestId('run-accounts').textContent()).toBe('1');
+    expect(await preview.getByTestId('run-allocations').textContent()).toBe('2');
+    expect(await preview.getByTestId('run-amount').textContent()).toBe('60.00');
+    const planned = await preview.locator('.nested-table tbody tr').evaluateAll((rows) => rows.map((row) => [...row.querySelectorAll('td')].map((cell) => cell.textContent).join(' ')));
+    expect(planned).toEqual(['PB B1 50.00', 'PB B2 10.00']);
+    // A preview writes nothing.
+    expect(await statuses()).toEqual(['none', 'none', 'none', 'none']);
+
+    // Run: progress, then the result; the page reloads its documents with their new statuses.
+    await preview.getByRole('button', { name: 'Run' }).click();
+    const result = page.getByTestId('run-result');
+    await result.getByRole('progressbar').waitFor();
+    await expect.poll(() => result.locator('.run-status').getAttribute('data-status'), { timeout: 20_000 }).toBe('completed');
+    expect(await result.getByRole('progressbar').getAttribute('aria-valuenow')).toBe('1');
+    expect(await result.getByRole('progressbar').getAttribute('aria-valuemax')).toBe('1');
+    expect(await result.getByTestId('run-allocations').textContent()).toBe('2');
+    const runId = new URL(page.url()).searchParams.get('run');
+    expect(runId).toMatch(/^\d+$/);
+    expect(new URL(page.url()).pathname).toBe(`/orgs/${slug}/accounts/B100`);
+    await expect.poll(statuses).toEqual(['partial', 'full', 'partial', 'full']);
+    expect(await page.getByTestId('open-reason').textContent()).toBe('Balance owing, no unallocated credits left.');
+    expect(await page.getByTestId('open-counts').textContent()).toBe('Credits open: 0 · charges open: 1');
+    expect(await page.getByTestId('account-notice').textContent()).toBe('The documents were reloaded.');
+    await page.getByRole('button', { name: 'Show reconciliations of B1' }).click();
+    expect(await page.locator('#doc-B1-allocations tbody tr td').nth(3).textContent()).toBe(`auto #${runId}`);
+    // The whole story in one picture: the run's result above the account's new statuses.
+    await page.setViewportSize({ width: 1280, height: 1300 });
+    await page.evaluate(() => (globalThis as unknown as { scrollTo(x: number, y: number): void }).scrollTo(0, 0));
+    await page.waitForTimeout(400); // the progress bar's width transition (0.3 s) has ended
+    await page.screenshot({ path: `${screenshots}account-billing-operations.png` });
+    await page.setViewportSize({ width: 1280, height: 900 });
+
+    // Undo, confirmed: the statuses are as they were.
+    await result.getByRole('button', { name: 'Undo' }).click();
+    const confirm = page.getByRole('alertdialog');
+    expect(await confirm.textContent()).toContain('Remove the 2 allocations (60.00)');
+    await confirm.getByRole('button', { name: 'Yes, undo the run' }).click();
+    await expect.poll(() => page.getByTestId('undo-result').textContent()).toBe('Undone: 2 allocations removed (60.00).');
+    await expect.poll(statuses).toEqual(['none', 'none', 'none', 'none']);
+    expect(await page.getByTestId('open-reason').textContent()).toBe('Unallocated credits and open charges remain; reconcile the account.');
+    expect(await page.locator('#doc-B1-allocations').getByText('Not reconciled with anything yet.').count()).toBe(1);
+
+    // Close: the run leaves the address, the page stays on this account.
+    await result.getByRole('button', { name: 'Close' }).click();
+    await expect.poll(() => new URL(page.url()).search).toBe('');
+    expect(await page.getByTestId('run-result').count()).toBe(0);
+    expect(pageErrors).toEqual([]);
+  }, 60_000);
+});
