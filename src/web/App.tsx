@@ -7,8 +7,9 @@ import { AccountsPage } from './pages/AccountsPage.tsx';
 import { AccountPage } from './pages/AccountPage.tsx';
 import { UnreconciledPage } from './pages/UnreconciledPage.tsx';
 import { AuditPage } from './pages/AuditPage.tsx';
-import { SettingsPage, settingsRoles } from './pages/SettingsPage.tsx';
+import { SettingsPage, settingsPermissions } from './pages/SettingsPage.tsx';
 import { Link } from './components/Link.tsx';
+import { rolePermits, useRoleCatalogue } from './role-catalogue.ts';
 
 type SessionState = { readonly status: 'loading' } | { readonly status: 'signed-out' } | { readonly status: 'signed-in'; readonly session: Session };
 
@@ -56,15 +57,16 @@ export function App() {
   }
   const session = state.session;
   const org = route.name === 'accounts' || route.name === 'account' || route.name === 'settings' || route.name === 'unreconciled' || route.name === 'audit' ? route.org : firstOrg;
+  const roleIn = (slug: string | undefined) => session.organisations.find((membership) => membership.slug === slug)?.role;
   return (
     <>
       <a className="skip-link" href="#main">{t('skipToContent')}</a>
-      <Header session={session} org={org} onSignOut={signOut} />
+      <Header session={session} org={org} role={roleIn(org)} onSignOut={signOut} />
       <main id="main" tabIndex={-1}>
         {session.organisations.length === 0 && <p className="notice">{t('noOrganisation')}</p>}
         {route.name === 'accounts' && <AccountsPage key={route.org} org={route.org} />}
         {route.name === 'account' && <AccountPage key={`${route.org}/${route.account}`} org={route.org} accountId={route.account} />}
-        {route.name === 'settings' && <SettingsPage key={route.org} org={route.org} />}
+        {route.name === 'settings' && <SettingsPage key={route.org} org={route.org} role={roleIn(route.org)} />}
         {route.name === 'unreconciled' && <UnreconciledPage key={route.org} org={route.org} />}
         {route.name === 'audit' && <AuditPage key={route.org} org={route.org} />}
         {route.name === 'not-found' && <p className="notice">{t('notFound')}</p>}
@@ -73,8 +75,10 @@ export function App() {
   );
 }
 
-function Header({ session, org, onSignOut }: { session: Session; org: string | undefined; onSignOut: () => void }) {
+function Header({ session, org, role, onSignOut }: { session: Session; org: string | undefined; role: string | undefined; onSignOut: () => void }) {
   const { t, language, setLanguage } = useI18n();
+  const catalogue = useRoleCatalogue(org);
+  const mayOpenSettings = catalogue.status === 'ready' && settingsPermissions.some((permission) => rolePermits(catalogue.roles, role, permission));
   return (
     <header className="top-bar">
       <div className="brand">
@@ -96,7 +100,7 @@ function Header({ session, org, onSignOut }: { session: Session; org: string | u
             {t('auditTitle')}
           </Link>
         )}
-        {org && settingsRoles.includes(session.organisations.find((membership) => membership.slug === org)?.role ?? '') && (
+        {org && mayOpenSettings && (
           <Link to={paths.settings(org)} className="nav-link">
             {t('settings')}
           </Link>

@@ -1,8 +1,10 @@
 /**
  * Typed calls to the Tally HTTP API (/api/v1). The session lives in an HttpOnly cookie set at
- * sign-in; every write sends the X-CSRF-Token the sign-in answered with. There is no other path
- * to the data: the page only ever talks to this API.
+ * sign-in; every write sends the X-CSRF-Token the sign-in answered with, and an Idempotency-Key
+ * naming the user action it belongs to (action-keys.ts). There is no other path to the data: the
+ * page only ever talks to this API.
  */
+import { ActionKeys } from './action-keys.ts';
 
 export interface OrganisationMembership {
   readonly slug: string;
@@ -110,10 +112,46 @@ export function whenSignedOut(listener: (() => void) | null): void {
   onSignedOut = listener;
 }
 
+/** An action whose write got no definite answer is retried with its key within this window. */
+const actionRetryWindowMs = 60 * 60 * 1000;
+/** Pauses before the automatic retries of a write that got no definite answer. */
+const writeRetryDelaysMs = [250, 1000] as const;
+const actionKeys = new ActionKeys(actionRetryWindowMs);
+
+/** No definite answer: the write may or may not have happened, so only a retry with its key can tell. */
+function isUncertain(error: unknown): boolean {
+  return error instanceof ApiError && (error.status === 0 || error.status >= 500 || error.code === 'idempotency_key_in_progress');
+}
+
+/**
+ * Every write carries its action's Idempotency-Key. A POST without a definite answer is retried
+ * a few times with the same key (the server replays it if the first did happen). PATCH and DELETE
+ * are not retried here: the server keys only POSTs, and their retry is the operator's to make.
+ */
 async function call<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T> {
+  if (method === 'GET') return send<T>(method, path, body, null);
+  const request = `${method} ${path}\n${body === undefined ? '' : JSON.stringify(body)}`;
+  // Taken once: should a twin of this request settle meanwhile, this one still retries as itself.
+  const key = actionKeys.keyFor(request);
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      const answer = await send<T>(method, path, body, key);
+      actionKeys.settle(request, key);
+      return answer;
+    } catch (error) {
+      const retryDelayMs = method === 'POST' ? writeRetryDelaysMs[attempt] : undefined;
+      if (!isUncertain(error)) actionKeys.settle(request, key);
+      if (!isUncertain(error) || retryDelayMs === undefined) throw error;
+      await new Promise((resolve) => setTimeout(resolve, retryDelayMs));
+    }
+  }
+}
+
+async function send<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body: unknown, idempotencyKey: string | null): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
+  if (idempotencyKey) headers['idempotency-key'] = idempotencyKey;
   let response: Response;
   try {
     response = await fetch(`/api/v1${path}`, { method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body) });
@@ -174,7 +212,11 @@ export const api = {
   },
 };
 
-/* Auto-reconcile runs (POST /runs, GET /runs/{id}, POST /runs/{id}/undo). */
+/* Auto-reconcile runs (POST /runs, GET /runs/{id}, POST /runs/{id}/cancel, POST /runs/{id}/undo). */
+
+/** reference: references first, then oldest first (the default); fifo: oldest first only. */
+export const runStrategies = ['reference', 'fifo'] as const;
+export type RunStrategy = (typeof runStrategies)[number];
 
 /** Which accounts a run covers: every account, the hand-picked ones, or every one matching the list filter. */
 export type RunScope =
@@ -187,7 +229,7 @@ export type LeftOpenReason = Exclude<OpenReason, 'in_agreement'>;
 export interface RunSummary {
   readonly run_id: string | null;
   readonly dry_run: boolean;
-  readonly strategy: string;
+  readonly strategy: RunStrategy;
   readonly accounts_total: number;
   readonly allocations_count: number;
   readonly allocated: string;
@@ -197,13 +239,13 @@ export interface RunSummary {
   readonly planned_allocations?: readonly { readonly receipt_id: string; readonly target_id: string; readonly amount: string }[];
 }
 
-export type RunStatus = 'queued' | 'running' | 'completed' | 'cancelled' | 'failed';
+export type RunStatus = 'queued' | 'running' | 'completed' | 'cancelled' | 'failed' | 'undone';
 
 export interface Run {
   readonly run_id: string;
   readonly status: RunStatus;
   readonly scope: string;
-  readonly strategy: string;
+  readonly strategy: RunStrategy;
   readonly actor: string;
   readonly accounts_total: number;
   readonly accounts_done: number;
@@ -223,14 +265,18 @@ export interface RunUndone {
 }
 
 export const runsApi = {
-  preview(slug: string, scope: RunScope): Promise<RunSummary> {
-    return call<RunSummary>('POST', `${org(slug)}/runs`, { scope, dry_run: true });
+  preview(slug: string, scope: RunScope, strategy: RunStrategy = 'reference'): Promise<RunSummary> {
+    return call<RunSummary>('POST', `${org(slug)}/runs`, { scope, strategy, dry_run: true });
   },
-  start(slug: string, scope: RunScope): Promise<{ run_id: string; status: 'queued'; accounts_total: number }> {
-    return call('POST', `${org(slug)}/runs`, { scope });
+  start(slug: string, scope: RunScope, strategy: RunStrategy = 'reference'): Promise<{ run_id: string; status: 'queued'; accounts_total: number }> {
+    return call('POST', `${org(slug)}/runs`, { scope, strategy });
   },
   run(slug: string, runId: string): Promise<Run> {
     return call<Run>('GET', `${org(slug)}/runs/${encodeURIComponent(runId)}`);
+  },
+  /** A queued run is cancelled at once; a running one stops after its current batch ('cancelling'). */
+  cancel(slug: string, runId: string): Promise<{ status: 'cancelled' | 'cancelling' }> {
+    return call<{ status: 'cancelled' | 'cancelling' }>('POST', `${org(slug)}/runs/${encodeURIComponent(runId)}/cancel`);
   },
   undo(slug: string, runId: string): Promise<RunUndone> {
     return call<RunUndone>('POST', `${org(slug)}/runs/${encodeURIComponent(runId)}/undo`);
@@ -344,7 +390,18 @@ export interface ApiToken {
   readonly revoked_at: string | null;
 }
 
+export type Permission = 'read_billing' | 'write_billing' | 'reconcile' | 'read_reports' | 'manage_settings' | 'manage_users';
+
+/** A role and what it permits, as the server defines them (GET /roles lists them strongest first). */
+export interface RoleDescription {
+  readonly role: string;
+  readonly permissions: readonly Permission[];
+}
+
 export const settingsApi = {
+  roles(slug: string): Promise<{ roles: RoleDescription[] }> {
+    return call<{ roles: RoleDescription[] }>('GET', `${org(slug)}/roles`);
+  },
   settings(slug: string): Promise<OrganisationSettings> {
     return call<OrganisationSettings>('GET', `${org(slug)}/settings`);
   },

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { roleGrants, roles } from '../../src/core/permissions.ts';
+import { roleGrants, rolePermissions, roles } from '../../src/core/permissions.ts';
 import { unwrap } from '../../src/core/outcome.ts';
 import { createApiToken } from '../../src/services/access/api-tokens.ts';
 import { permissionDocsPath, renderPermissionDocs } from '../../scripts/permission-docs.ts';
@@ -37,6 +37,7 @@ const sampleRequests: Record<string, { path: string; body?: unknown }> = {
   'GET /tokens': { path: '/tokens' },
   'POST /tokens': { path: '/tokens', body: { name: 'script', role: 'viewer' } },
   'DELETE /tokens/:token': { path: '/tokens/{token}' },
+  'GET /roles': { path: '/roles' },
   'POST /imports': { path: '/imports', body: { accounts: 'not a multipart upload' } },
   'GET /exports/:table': { path: '/exports/accounts' },
   'POST /runs': { path: '/runs', body: { scope: { account_ids: ['A-1'] }, dry_run: true } },
@@ -85,6 +86,12 @@ for (const dialect of dialects) {
 
     it('docs/permissions.md matches the routes and roles (run npm run docs:generate)', () => {
       expect(readFileSync(permissionDocsPath, 'utf8')).toBe(renderPermissionDocs(organisationA.app.guardedRoutes));
+    });
+
+    it('lists the roles, strongest first, with the permissions the matrix grants, to every member', async () => {
+      const expected = { roles: roles.map((role) => ({ role, permissions: [...rolePermissions[role]] })) };
+      expect(expected.roles.map((entry) => entry.role)).toEqual(['owner', 'admin', 'accountant', 'viewer']);
+      for (const role of roles) expect((await organisationA.request('GET', '/roles', undefined, { role })).json()).toEqual(expected);
     });
 
     it('answers 404 on every route to a member of another organisation', async () => {

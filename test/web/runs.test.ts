@@ -141,6 +141,120 @@ describe.skipIf(!chromiumPresent)('auto-reconcile from the accounts list in Chro
     await confirm.getByRole('button', { name: 'Yes, undo the run' }).click();
     await expect.poll(() => page.getByTestId('undo-result').textContent()).toContain(`${planned} allocations removed`);
     await expect.poll(() => Promise.all(targets.map((target) => unreconciledOf(target.accountId)))).toEqual(before);
-    await expect.poll(() => page.locator('.run-status').textContent()).toContain('undone');
+    await expect.poll(() => page.locator('.run-status').getAttribute('data-status')).toBe('undone');
+    expect(await page.locator('.run-status').textContent()).toMatch(/^Undone \w{3} \d{1,2}, \d{4}/);
+  });
+});
+
+/**
+ * The rest of a run's life, on a larger organisation (400 accounts, four batches of 100): the
+ * strategy chosen in the preview; Run whose answer is lost on the way back (the page retries with
+ * the same Idempotency-Key, so one run is queued); Cancel of a queued run; and a run cancelled
+ * after its first batch, which keeps what that batch allocated, and Undo of that.
+ */
+describe.skipIf(!chromiumPresent)('strategy, a lost answer and cancelling runs in Chromium', () => {
+  let fixture: BrowserFixture;
+  let base: string;
+  let page: Page;
+
+  beforeAll(async () => {
+    fixture = await openBrowserFixture({
+      seed: generatedOrganisation({ slug: 'cedar-camp', accountsCount: 400, seed: 20261123 }),
+      ownerEmail,
+      ownerPassword,
+      viewport: { width: 1280, height: 1000 },
+    });
+    ({ base, page } = fixture);
+  });
+
+  afterAll(async () => {
+    await fixture?.close();
+  });
+
+  const sql = (text: string) => fixture.server.database.query(text);
+  const runOf = async (runId: string | null) => (await (await page.request.get(`${base}/api/v1/orgs/cedar-camp/runs/${runId}`)).json()) as { status: string; strategy: string; accounts_done: number; allocations_count: number };
+
+  it('previews both strategies, queues one run despite a lost answer, and cancels it while queued', async () => {
+    await page.goto(`${base}/orgs/cedar-camp/accounts`);
+    await page.getByLabel('Email').fill(ownerEmail);
+    await page.getByLabel('Password').fill(ownerPassword);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Accounts' }).waitFor();
+    await page.getByRole('button', { name: 'Operations' }).click();
+    await page.getByRole('menuitem', { name: 'Auto-reconcile all accounts' }).click();
+
+    // References first by default; oldest first only is previewed again, without the reference pass.
+    const preview = page.getByTestId('run-preview');
+    await preview.getByTestId('run-allocations').waitFor();
+    expect(await preview.getByRole('radio', { name: 'By reference, then oldest first' }).isChecked()).toBe(true);
+    const byPass = () => preview.getByText(/^By pass:/).textContent();
+    expect(await byPass()).not.toMatch(/^By pass: 0 by reference to a charge, 0 by reference to an invoice,/);
+    await preview.getByRole('radio', { name: 'Oldest first only' }).check();
+    await expect.poll(byPass).toMatch(/^By pass: 0 by reference to a charge, 0 by reference to an invoice, [1-9]\d* oldest first\.$/);
+    expect(await preview.getByTestId('run-accounts').textContent()).toBe('400');
+
+    // The worker cannot claim the job (the claim's update is skipped), so the run stays queued.
+    await sql(`create function test_hold_jobs() returns trigger language plpgsql as $$ begin return null; end $$`);
+    await sql(`create trigger test_hold_jobs before update on job for each row when (old.status = 'queued' and new.status = 'running') execute function test_hold_jobs()`);
+    // The answer to Run is lost after the server queued the run; the page's retry carries the same key.
+    const startKeys: string[] = [];
+    await page.route('**/api/v1/orgs/cedar-camp/runs', async (route) => {
+      const request = route.request();
+      if (request.method() !== 'POST' || (JSON.parse(request.postData() ?? '{}') as { dry_run?: boolean }).dry_run) return route.continue();
+      startKeys.push(request.headers()['idempotency-key'] ?? '');
+      if (startKeys.length > 1) return route.continue();
+      await route.fetch();
+      return route.abort('connectionreset');
+    });
+    await preview.getByRole('button', { name: 'Run' }).click();
+    const result = page.getByTestId('run-result');
+    await expect.poll(() => result.locator('.run-status').getAttribute('data-status')).toBe('queued');
+    expect(startKeys).toHaveLength(2);
+    expect(startKeys[1]).toBe(startKeys[0]);
+    await page.unroute('**/api/v1/orgs/cedar-camp/runs');
+    const runId = new URL(page.url()).searchParams.get('run');
+    const runs = (await (await page.request.get(`${base}/api/v1/orgs/cedar-camp/runs`)).json()) as { total: number; runs: { run_id: string; strategy: string }[] };
+    expect(runs.total).toBe(1);
+    expect(runs.runs[0]).toMatchObject({ run_id: runId, strategy: 'fifo' });
+    expect(await result.locator('.run-times').textContent()).toContain('Strategy: Oldest first only');
+
+    // Cancel: a queued run stops at once, having allocated nothing, so there is nothing to undo.
+    await result.getByRole('button', { name: 'Cancel run' }).click();
+    await expect.poll(() => result.locator('.run-status').getAttribute('data-status')).toBe('cancelled');
+    expect(await result.getByTestId('run-cancelled').textContent()).toBe('Cancelled before anything was allocated.');
+    expect(await runOf(runId)).toMatchObject({ status: 'cancelled', accounts_done: 0, allocations_count: 0 });
+    expect(await result.getByRole('button', { name: 'Undo' }).count()).toBe(0);
+    expect(await result.getByRole('button', { name: 'Cancel run' }).count()).toBe(0);
+    await result.getByRole('button', { name: 'Close' }).click();
+    await sql('drop trigger test_hold_jobs on job');
+  });
+
+  it('shows a run cancelled mid-way with what it kept, and undoes that', async () => {
+    // PGlite runs one statement at a time, so a test cannot reliably press Cancel between two
+    // batches; the first batch asks for the cancellation itself, as POST /cancel does.
+    await sql(`create function test_cancel_after_batch() returns trigger language plpgsql as $$
+      begin update job set cancel_requested = true where org_id = new.org_id and run_id = new.run_id; return new; end $$`);
+    await sql('create trigger test_cancel_after_batch after insert on reconciliation_run_batch for each row execute function test_cancel_after_batch()');
+    await page.getByRole('button', { name: 'Operations' }).click();
+    await page.getByRole('menuitem', { name: 'Auto-reconcile all accounts' }).click();
+    const preview = page.getByTestId('run-preview');
+    await preview.getByTestId('run-allocations').waitFor();
+    await preview.getByRole('button', { name: 'Run' }).click();
+
+    const result = page.getByTestId('run-result');
+    await expect.poll(() => result.locator('.run-status').getAttribute('data-status'), { timeout: 20_000 }).toBe('cancelled');
+    const runId = new URL(page.url()).searchParams.get('run');
+    const cancelled = await runOf(runId);
+    expect(cancelled).toMatchObject({ status: 'cancelled', strategy: 'reference', accounts_done: 100 });
+    expect(cancelled.allocations_count).toBeGreaterThan(0);
+    expect(await result.getByRole('progressbar').getAttribute('aria-valuenow')).toBe('100');
+    expect(await result.getByTestId('run-cancelled').textContent()).toMatch(new RegExp(`^Cancelled after 100 of 400 accounts\\. The ${cancelled.allocations_count} allocations \\([\\d,]+\\.\\d{2}\\) made before it stopped are kept; Undo removes them\\.$`));
+    await sql('drop trigger test_cancel_after_batch on reconciliation_run_batch');
+
+    await result.getByRole('button', { name: 'Undo' }).click();
+    await page.getByRole('alertdialog').getByRole('button', { name: 'Yes, undo the run' }).click();
+    await expect.poll(() => page.getByTestId('undo-result').textContent()).toContain(`${cancelled.allocations_count} allocations removed`);
+    await expect.poll(() => result.locator('.run-status').getAttribute('data-status')).toBe('undone');
+    expect((await runOf(runId)).status).toBe('undone');
   });
 });

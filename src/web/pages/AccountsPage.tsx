@@ -5,9 +5,9 @@ import { navigate, paths, useLocation } from '../router.ts';
 import { Link } from '../components/Link.tsx';
 import { OperationsMenu } from '../components/OperationsMenu.tsx';
 import { RunPanel, type RunRequest } from '../components/RunPanel.tsx';
+import { Pager, pagingOf, writePaging, type Paging } from '../components/Pager.tsx';
 import type { RunScope } from '../api.ts';
 
-export const pageSizes = [10, 25, 50, 100] as const;
 const sortLabels: Record<AccountSort, MessageKey> = {
   owner: 'sortOwner',
   owner_desc: 'sortOwnerDesc',
@@ -17,25 +17,20 @@ const sortLabels: Record<AccountSort, MessageKey> = {
   created_desc: 'sortCreatedDesc',
 };
 
-interface ListState {
+interface ListState extends Paging {
   readonly search: string;
   readonly unreconciled: boolean;
   readonly sort: AccountSort;
-  readonly page: number;
-  readonly pageSize: number;
 }
 
 /** The list's state lives in the address (?search=&unreconciled=1&sort=&page=&size=). */
 function readState(query: URLSearchParams): ListState {
   const sort = query.get('sort') as AccountSort | null;
-  const size = Number(query.get('size'));
-  const page = Number(query.get('page'));
   return {
     search: query.get('search') ?? '',
     unreconciled: query.get('unreconciled') === '1',
     sort: sort && accountSorts.includes(sort) ? sort : 'owner',
-    page: Number.isInteger(page) && page >= 1 ? page : 1,
-    pageSize: (pageSizes as readonly number[]).includes(size) ? size : 25,
+    ...pagingOf(query),
   };
 }
 
@@ -44,8 +39,7 @@ function writeState(state: ListState): URLSearchParams {
   if (state.search) query.set('search', state.search);
   if (state.unreconciled) query.set('unreconciled', '1');
   if (state.sort !== 'owner') query.set('sort', state.sort);
-  if (state.page !== 1) query.set('page', String(state.page));
-  if (state.pageSize !== 25) query.set('size', String(state.pageSize));
+  writePaging(query, state);
   return query;
 }
 
@@ -107,9 +101,6 @@ export function AccountsPage({ org }: { org: string }) {
   }, [key]);
 
   const page = loaded.status === 'ready' ? loaded.page : null;
-  const pages = page ? Math.max(1, Math.ceil(page.total / page.page_size)) : 1;
-  const from = page && page.total > 0 ? (page.page - 1) * page.page_size + 1 : 0;
-  const to = page ? Math.min(page.total, page.page * page.page_size) : 0;
 
   const isSelected = (accountId: string) => selection.kind === 'matching' || selection.ids.has(accountId);
   const pageIds = useMemo(() => page?.accounts.map((account) => account.account_id) ?? [], [page]);
@@ -252,30 +243,7 @@ export function AccountsPage({ org }: { org: string }) {
         </table>
       </div>
 
-      <div className="pager">
-        <p className="muted" role="status" aria-live="polite">
-          {page ? t('showing', { from, to, total: page.total }) : ''}
-        </p>
-        <div className="pager-controls">
-          <label className="inline-field">
-            <span>{t('pageSize')}</span>
-            <select value={state.pageSize} onChange={(event) => update({ pageSize: Number(event.target.value) })}>
-              {pageSizes.map((size) => (
-                <option key={size} value={size}>
-                  {size}
-                </option>
-              ))}
-            </select>
-          </label>
-          <button type="button" className="button secondary" disabled={state.page <= 1} onClick={() => update({ page: state.page - 1 })}>
-            ‹ <span className="visually-hidden">{t('previousPage')}</span>
-          </button>
-          <span>{t('pageOf', { page: state.page, pages })}</span>
-          <button type="button" className="button secondary" disabled={state.page >= pages} onClick={() => update({ page: state.page + 1 })}>
-            <span className="visually-hidden">{t('nextPage')}</span> ›
-          </button>
-        </div>
-      </div>
+      <Pager paging={state} shown={page} rangeKey="showing" pageSizeKey="pageSize" onChange={(paging) => update(paging)} />
     </section>
   );
 }

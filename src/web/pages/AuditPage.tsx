@@ -3,25 +3,19 @@ import { ApiError, reportsApi, type AuditPage as AuditList } from '../api.ts';
 import { useI18n } from '../i18n.tsx';
 import { navigate, paths, useLocation } from '../router.ts';
 import { Link } from '../components/Link.tsx';
+import { Pager, pagingOf, writePaging, type Paging } from '../components/Pager.tsx';
 
-const pageSizes = [10, 25, 50, 100] as const;
-
-interface AuditState {
+interface AuditState extends Paging {
   readonly accountId: string;
   readonly runId: string;
-  readonly page: number;
-  readonly pageSize: number;
 }
 
 /** The filters and page live in the address (?account=&run=&page=&size=). */
 function readState(query: URLSearchParams): AuditState {
-  const size = Number(query.get('size'));
-  const page = Number(query.get('page'));
   return {
     accountId: query.get('account') ?? '',
     runId: query.get('run') ?? '',
-    page: Number.isInteger(page) && page >= 1 ? page : 1,
-    pageSize: (pageSizes as readonly number[]).includes(size) ? size : 25,
+    ...pagingOf(query),
   };
 }
 
@@ -29,15 +23,14 @@ function writeState(state: AuditState): URLSearchParams {
   const query = new URLSearchParams();
   if (state.accountId) query.set('account', state.accountId);
   if (state.runId) query.set('run', state.runId);
-  if (state.page !== 1) query.set('page', String(state.page));
-  if (state.pageSize !== 25) query.set('size', String(state.pageSize));
+  writePaging(query, state);
   return query;
 }
 
 type Loaded = { readonly status: 'loading' } | { readonly status: 'error'; readonly message: string } | { readonly status: 'ready'; readonly page: AuditList };
 
 export function AuditPage({ org }: { org: string }) {
-  const { t, money, language } = useI18n();
+  const { t, money, dateTime } = useI18n();
   const location = useLocation();
   const state = readState(location.query);
   const [accountText, setAccountText] = useState(state.accountId);
@@ -72,10 +65,6 @@ export function AuditPage({ org }: { org: string }) {
   };
 
   const page = loaded.status === 'ready' ? loaded.page : null;
-  const pages = page ? Math.max(1, Math.ceil(page.total / page.page_size)) : 1;
-  const from = page && page.total > 0 ? (page.page - 1) * page.page_size + 1 : 0;
-  const to = page ? Math.min(page.total, page.page * page.page_size) : 0;
-  const when = (iso: string) => new Date(iso).toLocaleString(language === 'fr' ? 'fr-CA' : 'en-CA', { dateStyle: 'medium', timeStyle: 'short' });
 
   return (
     <section aria-labelledby="audit-title">
@@ -141,7 +130,7 @@ export function AuditPage({ org }: { org: string }) {
             {page?.events.map((event) => (
               <tr key={`${event.allocation_id}-${event.action}`} data-action={event.action}>
                 <td className="nowrap">
-                  <time dateTime={event.at}>{when(event.at)}</time>
+                  <time dateTime={event.at}>{dateTime(event.at)}</time>
                 </td>
                 <td>{event.actor}</td>
                 <td>
@@ -170,30 +159,7 @@ export function AuditPage({ org }: { org: string }) {
         </table>
       </div>
 
-      <div className="pager">
-        <p className="muted" role="status" aria-live="polite">
-          {page ? t('auditShowing', { from, to, total: page.total }) : ''}
-        </p>
-        <div className="pager-controls">
-          <label className="inline-field">
-            <span>{t('auditPageSize')}</span>
-            <select value={state.pageSize} onChange={(event) => update({ pageSize: Number(event.target.value) })}>
-              {pageSizes.map((size) => (
-                <option key={size} value={size}>
-                  {size}
-                </option>
-              ))}
-            </select>
-          </label>
-          <button type="button" className="button secondary" disabled={state.page <= 1} onClick={() => update({ page: state.page - 1 })}>
-            ‹ <span className="visually-hidden">{t('previousPage')}</span>
-          </button>
-          <span>{t('pageOf', { page: state.page, pages })}</span>
-          <button type="button" className="button secondary" disabled={state.page >= pages} onClick={() => update({ page: state.page + 1 })}>
-            <span className="visually-hidden">{t('nextPage')}</span> ›
-          </button>
-        </div>
-      </div>
+      <Pager paging={state} shown={page} rangeKey="auditShowing" pageSizeKey="auditPageSize" onChange={(paging) => update(paging)} />
     </section>
   );
 }

@@ -3,7 +3,7 @@ import { ApiError, reportsApi, unreconciledSorts, type DocumentKind, type Unreco
 import { useI18n, type MessageKey } from '../i18n.tsx';
 import { navigate, paths, useLocation } from '../router.ts';
 import { Link } from '../components/Link.tsx';
-import { pageSizes } from './AccountsPage.tsx';
+import { Pager, pagingOf, writePaging, type Paging } from '../components/Pager.tsx';
 
 const sortLabels: Record<UnreconciledSort, MessageKey> = { owner: 'sortOwner', account: 'sortAccount', remaining: 'unrecSortRemaining' };
 export const kindLabels: Record<DocumentKind, MessageKey> = {
@@ -16,23 +16,18 @@ export const kindLabels: Record<DocumentKind, MessageKey> = {
   cancellation: 'kindCancellation',
 };
 
-interface ListState {
+interface ListState extends Paging {
   readonly search: string;
   readonly sort: UnreconciledSort;
-  readonly page: number;
-  readonly pageSize: number;
 }
 
 /** The list's state lives in the address (?search=&sort=&page=&size=), so reload and Back keep it. */
 function readState(query: URLSearchParams): ListState {
   const sort = query.get('sort') as UnreconciledSort | null;
-  const size = Number(query.get('size'));
-  const page = Number(query.get('page'));
   return {
     search: query.get('search') ?? '',
     sort: sort && unreconciledSorts.includes(sort) ? sort : 'owner',
-    page: Number.isInteger(page) && page >= 1 ? page : 1,
-    pageSize: (pageSizes as readonly number[]).includes(size) ? size : 25,
+    ...pagingOf(query),
   };
 }
 
@@ -40,15 +35,14 @@ function writeState(state: ListState): URLSearchParams {
   const query = new URLSearchParams();
   if (state.search) query.set('search', state.search);
   if (state.sort !== 'owner') query.set('sort', state.sort);
-  if (state.page !== 1) query.set('page', String(state.page));
-  if (state.pageSize !== 25) query.set('size', String(state.pageSize));
+  writePaging(query, state);
   return query;
 }
 
 type Loaded = { readonly status: 'loading' } | { readonly status: 'error'; readonly message: string } | { readonly status: 'ready'; readonly page: UnreconciledList };
 
 export function UnreconciledPage({ org }: { org: string }) {
-  const { t, money } = useI18n();
+  const { t, money, date } = useI18n();
   const location = useLocation();
   const state = readState(location.query);
   const [searchText, setSearchText] = useState(state.search);
@@ -78,9 +72,6 @@ export function UnreconciledPage({ org }: { org: string }) {
   }, [key]);
 
   const page = loaded.status === 'ready' ? loaded.page : null;
-  const pages = page ? Math.max(1, Math.ceil(page.total / page.page_size)) : 1;
-  const from = page && page.total > 0 ? (page.page - 1) * page.page_size + 1 : 0;
-  const to = page ? Math.min(page.total, page.page * page.page_size) : 0;
 
   return (
     <section aria-labelledby="unreconciled-title">
@@ -161,7 +152,9 @@ export function UnreconciledPage({ org }: { org: string }) {
                   <td />
                   <td className="mono">{document.document_id}</td>
                   <td>{t(kindLabels[document.kind])}</td>
-                  <td className="nowrap">{document.date}</td>
+                  <td className="nowrap">
+                    <time dateTime={document.date}>{date(document.date)}</time>
+                  </td>
                   <td className="number">{money(document.amount)}</td>
                   <td className="number">{money(document.remaining)}</td>
                 </tr>
@@ -171,30 +164,7 @@ export function UnreconciledPage({ org }: { org: string }) {
         </table>
       </div>
 
-      <div className="pager">
-        <p className="muted" role="status" aria-live="polite">
-          {page ? t('showing', { from, to, total: page.total }) : ''}
-        </p>
-        <div className="pager-controls">
-          <label className="inline-field">
-            <span>{t('pageSize')}</span>
-            <select value={state.pageSize} onChange={(event) => update({ pageSize: Number(event.target.value) })}>
-              {pageSizes.map((size) => (
-                <option key={size} value={size}>
-                  {size}
-                </option>
-              ))}
-            </select>
-          </label>
-          <button type="button" className="button secondary" disabled={state.page <= 1} onClick={() => update({ page: state.page - 1 })}>
-            ‹ <span className="visually-hidden">{t('previousPage')}</span>
-          </button>
-          <span>{t('pageOf', { page: state.page, pages })}</span>
-          <button type="button" className="button secondary" disabled={state.page >= pages} onClick={() => update({ page: state.page + 1 })}>
-            <span className="visually-hidden">{t('nextPage')}</span> ›
-          </button>
-        </div>
-      </div>
+      <Pager paging={state} shown={page} rangeKey="showing" pageSizeKey="pageSize" onChange={(paging) => update(paging)} />
     </section>
   );
 }
