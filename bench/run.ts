@@ -170,8 +170,8 @@ async function allocationRowsOfRun(database: Database, organisationId: bigint, r
 async function countOpenDocuments(database: Database, organisationId: bigint): Promise<{ documents: number; open: number }> {
   const [row] = await database.query<{ documents: bigint; open: bigint }>(
     `select count(*) as documents,
-            count(*) filter (where side <> 'none' and voided_at is null and allocated_minor < amount_minor) as open
-     from document where org_id = $1`,
+            count(*) filter (where side <> 'none' and not voided and allocated_minor < amount_minor) as open
+     from document_balance where org_id = $1`,
     [organisationId],
   );
   return { documents: Number(row!.documents), open: Number(row!.open) };

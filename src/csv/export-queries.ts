@@ -194,8 +194,8 @@ const statuses = byId<StatusRecord>(
    -- Items of the page's invoices. The page holds every document of its id range, so their
    -- invoice ids lie in that range, which bounds the index scan to the page.
    item as (
-     select item.id, item.invoice_id, item.position, item.amount_minor, item.allocated_minor
-     from document item
+     select item.document_id as id, item.invoice_id, item.position, item.amount_minor, item.allocated_minor
+     from document_balance item
      where item.org_id = $1 and item.invoice_id > $3 and item.invoice_id <= (select max(id) from page)
    ),
    -- Debits of the page, and items of its invoices, with an active allocation from a scheduled installment.
@@ -212,9 +212,10 @@ const statuses = byId<StatusRecord>(
      from item left join covered_by_scheduled covered on covered.debit_id = item.id
      group by item.invoice_id
    )
-   select d.id, d.external_id, d.kind, d.side, d.amount_minor, d.allocated_minor, d.voided_at is not null as voided,
+   select d.id, d.external_id, d.kind, d.side, d.amount_minor, balance.allocated_minor, d.voided_at is not null as voided,
           covered.debit_id is not null as covered_by_scheduled, invoice_items.item_coverage
    from page d
+   join document_balance balance on balance.org_id = $1 and balance.document_id = d.id
    left join covered_by_scheduled covered on covered.debit_id = d.id
    left join invoice_items on invoice_items.invoice_id = d.id
    order by d.id`,

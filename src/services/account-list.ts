@@ -19,7 +19,7 @@ export interface AccountListRow {
   readonly unreconciledCount: number;
 }
 
-const unreconciledCondition = `exists (select 1 from document u where u.org_id = a.org_id and u.account_id = a.id and u.voided_at is null
+const unreconciledCondition = `exists (select 1 from document_balance u where u.org_id = a.org_id and u.account_id = a.id and not u.voided
                                 and u.allocated_minor < u.amount_minor and (u.side = 'credit' or u.kind = 'refund'))`;
 
 /** The SQL condition and parameters of a filter, shared by the list and by "select all matching" runs. */
@@ -64,7 +64,7 @@ export async function listAccounts(
      cross join lateral (
        select coalesce(sum(case d.side when 'debit' then d.amount_minor when 'credit' then -d.amount_minor else 0 end), 0)::bigint as balance_minor,
               count(*) filter (where d.allocated_minor < d.amount_minor and (d.side = 'credit' or d.kind = 'refund')) as unreconciled_count
-       from document d where d.org_id = a.org_id and d.account_id = a.id and d.voided_at is null) totals
+       from document_balance d where d.org_id = a.org_id and d.account_id = a.id and not d.voided) totals
      order by ${order}`,
     [organisationId, ...params, page.pageSize, (page.page - 1) * page.pageSize],
   );

@@ -83,12 +83,13 @@ export async function accountStatement(context: TallyContext, accountExternalId:
     );
     if (!account) refuse('account_not_found', `No account has the id ${accountExternalId}`, { path: 'account' });
     const records = await context.database.query<DocumentRecord>(
-      `select d.id, d.external_id, d.kind, d.side, d.date, d.amount_minor, d.allocated_minor, invoice.external_id as invoice_external_id,
+      `select d.id, d.external_id, d.kind, d.side, d.date, d.amount_minor, balance.allocated_minor, invoice.external_id as invoice_external_id,
               d.invoice_id, d.position, d.description, d.ledger_code, p.external_id as participant_external_id, d.rl24_eligible, d.method,
               d.reference, d.scheduled, d.voided_at is not null as voided,
               exists (select 1 from allocation a join document c on c.org_id = a.org_id and c.id = a.credit_id
                       where a.org_id = d.org_id and a.debit_id = d.id and a.removed_at is null and c.scheduled) as covered_by_scheduled
        from document d
+       join document_balance balance on balance.org_id = d.org_id and balance.document_id = d.id
        left join document invoice on invoice.org_id = d.org_id and invoice.id = d.invoice_id
        left join participant p on p.org_id = d.org_id and p.id = d.participant_id
        where d.org_id = $1 and d.account_id = $2
@@ -207,9 +208,9 @@ export async function unreconciledAccounts(context: TallyContext, query: Unrecon
     const search = query.search ? `%${query.search.replace(/[\\%_]/g, (match) => `\\${match}`)}%` : null;
     const rows = await context.database.query<{ external_id: string; owner_name: string; remaining_minor: bigint; documents: string; total: bigint }>(
       `with open_document as (
-         select d.account_id, d.external_id, d.kind, d.date, d.amount_minor, d.amount_minor - d.allocated_minor as remaining_minor
-         from document d where d.org_id = $1 and d.voided_at is null and d.allocated_minor < d.amount_minor
-           and (d.side = 'credit' or d.kind = 'refund'))
+         select b.account_id, d.external_id, b.kind, b.date, b.amount_minor, b.amount_minor - b.allocated_minor as remaining_minor
+         from document_balance b join document d on d.org_id = b.org_id and d.id = b.document_id
+         where b.org_id = $1 and not b.voided and b.allocated_minor < b.amount_minor and (b.side = 'credit' or b.kind = 'refund'))
        select a.external_id, a.owner_name, sum(o.remaining_minor)::bigint as remaining_minor, count(*) over () as total,
               json_agg(json_build_object('id', o.external_id, 'kind', o.kind, 'date', o.date, 'amount', o.amount_minor::text,
                                          'remaining', o.remaining_minor::text) order by o.date, o.external_id)::text as documents

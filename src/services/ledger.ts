@@ -75,7 +75,11 @@ interface LockedPayment {
 
 async function lockReceipt(transaction: SqlExecutor, context: TallyContext, receiptId: string): Promise<LockedPayment> {
   const [payment] = await transaction.query<LockedPayment>(
-    `select id, kind, scheduled, voided_at is not null as voided from document where org_id = $1 and external_id = $2 and side = 'credit' for update`,
+    // The balance row is locked too: allocations move it, so a void waits for (and then sees) any
+    // allocation being written to the receipt, and every allocation after it waits for the void.
+    `select d.id, d.kind, d.scheduled, d.voided_at is not null as voided
+     from document d join document_balance balance on balance.org_id = d.org_id and balance.document_id = d.id
+     where d.org_id = $1 and d.external_id = $2 and d.side = 'credit' for update of d, balance`,
     [context.organisation.id, receiptId],
   );
   if (!payment) refuse('document_not_found', `No receipt has the id ${receiptId}`, { path: 'receipt' });
@@ -200,7 +204,7 @@ export async function payBalance(context: TallyContext, payment: Omit<ReceiptRow
       const receipts = await writeReceipts(transaction, organisationId, [{ ...payment, kind: 'payment', reference: '', scheduled: false }], fieldPath);
       if (receipts.created === 0 || !context.organisation.reconciliationEnabled) return { balanceMinor, allocationsCount: 0 };
       const debits = await transaction.query<{ id: bigint; date: CalendarDate; invoice_id: bigint | null; position: number; remaining_minor: bigint }>(
-        `select id, date, invoice_id, position, amount_minor - allocated_minor as remaining_minor from document
+        `select document_id as id, date, invoice_id, position, amount_minor - allocated_minor as remaining_minor from document_balance
          where org_id = $1 and account_id = $2 and side = 'debit' and allocated_minor < amount_minor`,
         [organisationId, account.id],
       );

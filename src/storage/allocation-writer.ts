@@ -38,14 +38,15 @@ interface SnapshotRecord {
 }
 
 /**
- * Locks the named documents in id order (so concurrent writers cannot deadlock on them) and reads
- * them as the allocation check needs them. Locking before reading makes the check exact; the
- * database's constraints would refuse an over-allocation anyway.
+ * Locks the named documents' balance rows (what allocations move) in id order, so concurrent writers
+ * cannot deadlock on them, and reads them as the allocation check needs them. Locking before
+ * reading makes the check exact; the database's constraints would refuse an over-allocation anyway.
  */
 export async function lockDocumentSnapshots(transaction: SqlExecutor, organisationId: bigint, externalIds: readonly string[]): Promise<Map<string, DocumentSnapshot>> {
   const records = await transaction.query<SnapshotRecord>(
-    `select id, external_id, account_id, kind, amount_minor, allocated_minor, voided_at is not null as voided
-     from document where org_id = $1 and external_id = any($2::text[]) order by id for update`,
+    `select d.id, d.external_id, d.account_id, d.kind, d.amount_minor, balance.allocated_minor, d.voided_at is not null as voided
+     from document d join document_balance balance on balance.org_id = d.org_id and balance.document_id = d.id
+     where d.org_id = $1 and d.external_id = any($2::text[]) order by d.id for update of balance`,
     [organisationId, [...new Set(externalIds)]],
   );
   return new Map(records.map((record) => [record.external_id, {

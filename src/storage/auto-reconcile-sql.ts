@@ -17,22 +17,26 @@ import type { ReconciliationStrategy } from '../core/document-kinds.ts';
  *
  * Why one statement rather than one per pass (measured in docs/benchmarks.md): the open
  * documents are read once; the passes hand their remainders to each other inside the statement;
- * and the allocation trigger fires once, so each document's allocated_minor is updated once per
- * batch instead of once per pass (updates of document dominate a run's cost).
+ * and the allocation trigger fires once, so each document's allocated_minor (in document_balance)
+ * is updated once per batch instead of once per pass (those updates are a large part of a run).
  *
  * Parameters: $1 organisation id, $2 account ids (bigint[]), $3 run id, $4 actor, $5 how many
  * accounts left open to list. One row comes back: count and sum of allocations per pass, the
  * number of accounts left open per reason, and the first accounts left open (by id) as JSON.
  */
 
-/** The open documents of the batch, read once; the remainders every pass starts from. */
+/**
+ * The open documents of the batch, read once from document_balance (what reconciliation needs of a
+ * document, narrow rows: the wide document table is not read at all); the remainders every pass
+ * starts from.
+ */
 const openDocuments = `
   open_document as materialized (
-    select d.id as document_id, d.account_id, d.side, d.date, d.invoice_id, coalesce(d.invoice_id, d.id) as sequence_id, d.position,
-           d.reference_document_id, d.amount_minor - d.allocated_minor as remaining_minor
-    from document d
-    where d.org_id = $1 and d.account_id = any($2::bigint[]) and d.side in ('credit', 'debit')
-      and d.voided_at is null and d.allocated_minor < d.amount_minor
+    select b.document_id, b.account_id, b.side, b.date, b.invoice_id, coalesce(b.invoice_id, b.document_id) as sequence_id, b.position,
+           b.reference_document_id, b.amount_minor - b.allocated_minor as remaining_minor
+    from document_balance b
+    where b.org_id = $1 and b.account_id = any($2::bigint[]) and b.side in ('credit', 'debit')
+      and not b.voided and b.allocated_minor < b.amount_minor
   ),
   open_credit as (select * from open_document where side = 'credit'),
   open_debit as (select * from open_document where side = 'debit')`;

@@ -87,8 +87,8 @@ describe.skipIf(!postgresServerUrl)('a background run survives the server being 
     expect(batches).toEqual({ batches: BigInt(accountsCount), accounts: BigInt(accountsCount), overlapping: 0n });
     expect(await allocationsOf(test, interrupted.organisation.id)).toEqual(await allocationsOf(test, reference.organisation.id));
     const [drift] = await test.database.query<{ documents: bigint }>(
-      `select count(*) as documents from document d where d.org_id = $1 and d.allocated_minor <> coalesce((
-         select sum(a.amount_minor) from allocation a where a.org_id = d.org_id and a.removed_at is null and (a.credit_id = d.id or a.debit_id = d.id)), 0)`,
+      `select count(*) as documents from document_balance d where d.org_id = $1 and d.allocated_minor <> coalesce((
+         select sum(a.amount_minor) from allocation a where a.org_id = d.org_id and a.removed_at is null and (a.credit_id = d.document_id or a.debit_id = d.document_id)), 0)`,
       [context.organisation.id],
     );
     expect(drift!.documents).toBe(0n);

@@ -135,7 +135,7 @@ describe.skipIf(!postgresServerUrl)('concurrent reconciliation on PostgreSQL', (
     expect(removed.map((row) => row.id)).toEqual(existing);
     await expectInvariants(test.database, fixture.context.organisation.id);
     const [totals] = await test.database.query<{ allocated: bigint }>(
-      `select coalesce(sum(allocated_minor), 0)::bigint as allocated from document where org_id = $1 and side = 'credit'`, [fixture.context.organisation.id]);
+      `select coalesce(sum(allocated_minor), 0)::bigint as allocated from document_balance where org_id = $1 and side = 'credit'`, [fixture.context.organisation.id]);
     expect(totals!.allocated).toBe([...written.values()].reduce((total, amount) => total + amount, 0n));
   }, 120_000);
 
@@ -195,14 +195,14 @@ describe.skipIf(!postgresServerUrl)('concurrent reconciliation on PostgreSQL', (
     // Once the dust settles, one more run leaves each account with at most one side open.
     unwrap(await runAutoReconcile(fixture.context, { kind: 'all' }, { strategy: 'reference', dryRun: false }));
     const open = await test.database.query<{ account_id: bigint; sides: bigint }>(
-      `select account_id, count(distinct side) as sides from document where org_id = $1 and side <> 'none' and voided_at is null and allocated_minor < amount_minor group by account_id`,
+      `select account_id, count(distinct side) as sides from document_balance where org_id = $1 and side <> 'none' and not voided and allocated_minor < amount_minor group by account_id`,
       [fixture.context.organisation.id]);
     expect(open.filter((row) => row.sides > 1n)).toEqual([]);
     await expectInvariants(test.database, fixture.context.organisation.id);
   }, 120_000);
 
   /**
-   * Orders two service calls deterministically: a separate connection locks one document, each
+   * Orders two service calls deterministically: a separate connection locks one document's balance row, each
    * call is started and seen waiting on that lock (in that order), then the lock is released so
    * the first call commits before the second continues with what it read earlier.
    */
@@ -222,7 +222,12 @@ describe.skipIf(!postgresServerUrl)('concurrent reconciliation on PostgreSQL', (
     };
     try {
       await blocker.query('begin');
-      await blocker.query('select id from document where org_id = $1 and external_id = $2 for update', [organisationId, documentExternalId]);
+      // The balance row: every allocation writer, and a void, updates or locks it, so all queue on it in order.
+      await blocker.query(
+        `select b.document_id from document d join document_balance b on b.org_id = d.org_id and b.document_id = d.id
+         where d.org_id = $1 and d.external_id = $2 for update of b`,
+        [organisationId, documentExternalId],
+      );
       const firstResult = settle(first);
       await waiting(1);
       const secondResult = settle(second);

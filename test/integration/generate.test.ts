@@ -23,10 +23,11 @@ async function canonicalDump(executor: SqlExecutor, organisationId: bigint): Pro
     [organisationId],
   );
   const documents = await executor.query<{ line: string }>(
-    `select concat_ws('|', d.external_id, a.external_id, d.kind, d.side, d.date, d.amount_minor, d.allocated_minor, invoice.external_id, d.position,
+    `select concat_ws('|', d.external_id, a.external_id, d.kind, d.side, d.date, d.amount_minor, balance.allocated_minor, invoice.external_id, d.position,
                       d.description, d.ledger_code, p.external_id, d.rl24_eligible, d.method, d.reference, target.external_id, d.scheduled,
                       d.collected_on) as line
      from document d
+     join document_balance balance on balance.org_id = d.org_id and balance.document_id = d.id
      join account a on a.org_id = d.org_id and a.id = d.account_id
      left join document invoice on invoice.org_id = d.org_id and invoice.id = d.invoice_id
      left join document target on target.org_id = d.org_id and target.id = d.reference_document_id
@@ -70,14 +71,14 @@ for (const dialect of dialects) {
       }>(
         `select (select string_agg(distinct kind, ',' order by kind) from document where org_id = $1) as kinds,
                 (select count(*) from document where org_id = $1 and scheduled) as scheduled,
-                (select count(*) from document where org_id = $1 and side <> 'none' and allocated_minor < amount_minor) as open,
+                (select count(*) from document_balance where org_id = $1 and side <> 'none' and allocated_minor < amount_minor) as open,
                 (select count(*) from document where org_id = $1 and kind = 'item' and amount_minor = 0) as zero_items,
                 (select count(*) from document where org_id = $1 and kind = 'item' and rl24_eligible and participant_id is not null) as rl24_items,
                 (select string_agg(distinct source, ',' order by source) from allocation where org_id = $1) as sources,
                 (select count(*) from document c left join document item on item.org_id = c.org_id and item.id = c.reference_document_id
                  where c.org_id = $1 and c.kind = 'cancellation'
                    and (item.kind is distinct from 'item' or item.ledger_code <> c.ledger_code or c.amount_minor > item.amount_minor)) as cancellations_off_their_item,
-                (select count(*) from document where org_id = $1 and allocated_minor > amount_minor) as over_allocated,
+                (select count(*) from document_balance where org_id = $1 and allocated_minor > amount_minor) as over_allocated,
                 (select count(*) from (select position, row_number() over (partition by invoice_id order by id) as expected
                                        from document where org_id = $1 and kind = 'item') item where position <> expected) as positions_out_of_order`,
         [first.organisation.id],

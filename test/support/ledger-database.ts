@@ -56,22 +56,32 @@ export async function activeAllocations(executor: SqlExecutor, context: TallyCon
 }
 
 /**
- * The database invariants, checked from outside: every document's allocated_minor equals the sum
- * of its active allocations and lies within [0, amount]; voided documents have nothing allocated;
- * both sides of every active allocation are in the allocation's account. Returns the offenders.
+ * The database invariants, checked from outside: every document has a balance row whose copies
+ * equal the document; its allocated_minor equals the sum of its active allocations and lies within
+ * [0, amount]; voided documents have nothing allocated; both sides of every active allocation are
+ * in the allocation's account. Returns the offenders.
  */
 export async function invariantViolations(executor: SqlExecutor, organisationId?: bigint): Promise<string[]> {
   const rows = await executor.query<{ problem: string }>(
-    `select d.external_id || ': allocated ' || d.allocated_minor || ', active allocations ' || coalesce(s.total, 0) || ', amount ' || d.amount_minor
+    `select d.external_id || ': allocated ' || b.allocated_minor || ', active allocations ' || coalesce(s.total, 0) || ', amount ' || d.amount_minor
             || case when d.voided_at is not null then ', voided' else '' end as problem
      from document d
+     join document_balance b on b.org_id = d.org_id and b.document_id = d.id
      left join (select org_id, document_id, sum(amount_minor) as total from (
                   select org_id, credit_id as document_id, amount_minor from allocation where removed_at is null
                   union all select org_id, debit_id, amount_minor from allocation where removed_at is null) sides
                 group by org_id, document_id) s on s.org_id = d.org_id and s.document_id = d.id
      where ($1::bigint is null or d.org_id = $1)
-       and (d.allocated_minor <> coalesce(s.total, 0) or d.allocated_minor < 0 or d.allocated_minor > d.amount_minor
-            or (d.voided_at is not null and d.allocated_minor <> 0))
+       and (b.allocated_minor <> coalesce(s.total, 0) or b.allocated_minor < 0 or b.allocated_minor > d.amount_minor
+            or (d.voided_at is not null and b.allocated_minor <> 0))
+     union all
+     select d.external_id || ': balance row missing or not a copy of the document'
+     from document d
+     left join document_balance b on b.org_id = d.org_id and b.document_id = d.id
+     where ($1::bigint is null or d.org_id = $1)
+       and (b.document_id is null
+            or (b.account_id, b.kind, b.side, b.date, b.invoice_id, b.position, b.reference_document_id, b.amount_minor, b.voided)
+               is distinct from (d.account_id, d.kind, d.side, d.date, d.invoice_id, d.position, d.reference_document_id, d.amount_minor, d.voided_at is not null))
      union all
      select 'allocation ' || a.id || ' crosses accounts or sides'
      from allocation a join document c on c.org_id = a.org_id and c.id = a.credit_id join document d on d.org_id = a.org_id and d.id = a.debit_id
@@ -84,7 +94,8 @@ export async function invariantViolations(executor: SqlExecutor, organisationId?
 /** Every document's allocated total, by external id: a fingerprint of the reconciliation state. */
 export async function allocatedTotals(executor: SqlExecutor, context: TallyContext): Promise<Record<string, string>> {
   const rows = await executor.query<{ external_id: string; allocated_minor: bigint }>(
-    `select external_id, allocated_minor from document where org_id = $1 and side <> 'none' order by external_id`,
+    `select d.external_id, b.allocated_minor from document d join document_balance b on b.org_id = d.org_id and b.document_id = d.id
+     where d.org_id = $1 and d.side <> 'none' order by d.external_id`,
     [context.organisation.id],
   );
   return Object.fromEntries(rows.map((row) => [row.external_id, row.allocated_minor.toString()]));
@@ -96,12 +107,13 @@ export async function planFromDatabase(executor: SqlExecutor, context: TallyCont
     id: bigint; external_id: string; side: string; date: string; remaining_minor: bigint; invoice_id: bigint | null; position: number;
     reference_document_id: bigint | null; reference_kind: string | null;
   }>(
-    `select d.id, d.external_id, d.side, d.date, d.amount_minor - d.allocated_minor as remaining_minor, d.invoice_id, d.position,
+    `select d.id, d.external_id, d.side, d.date, d.amount_minor - b.allocated_minor as remaining_minor, d.invoice_id, d.position,
             d.reference_document_id, target.kind as reference_kind
      from document d
+     join document_balance b on b.org_id = d.org_id and b.document_id = d.id
      join account a on a.org_id = d.org_id and a.id = d.account_id
      left join document target on target.org_id = d.org_id and target.id = d.reference_document_id
-     where d.org_id = $1 and a.external_id = $2 and d.side <> 'none' and d.voided_at is null and d.allocated_minor < d.amount_minor`,
+     where d.org_id = $1 and a.external_id = $2 and d.side <> 'none' and d.voided_at is null and b.allocated_minor < d.amount_minor`,
     [context.organisation.id, accountId],
   );
   const keyOf = new Map(rows.map((row) => [row.id, row.external_id]));
