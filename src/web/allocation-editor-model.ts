@@ -73,7 +73,7 @@ export function canReconcile(document: EditorDocument): boolean {
 }
 
 /** The other side's open documents, oldest first: by date, then invoice and item position, then id. */
-export function counterpartsOf(source: EditorDocument, documents: readonly EditorDocument[]): EditorDocument[] {
+export function counterpartsOf<Document extends EditorDocument>(source: EditorDocument, documents: readonly Document[]): Document[] {
   const side = sideOf(source.kind);
   const other: Side = side === 'credit' ? 'debit' : 'credit';
   const key = (document: EditorDocument) => document.invoice_id ?? document.document_id;

@@ -45,6 +45,8 @@ export interface AccountQuery {
 }
 
 export type DocumentKind = 'invoice' | 'item' | 'refund' | 'payment' | 'deposit' | 'credit' | 'cancellation';
+/** How a payment was made (the server knows no other). */
+export type PaymentMethod = 'card' | 'cash' | 'cheque' | 'eft' | 'online' | 'other';
 export type DocumentStatus = 'none' | 'partial' | 'full' | 'post-dated' | 'void';
 export type OpenReason = 'in_agreement' | 'credit_on_account' | 'balance_owing' | 'unreconciled';
 
@@ -61,7 +63,7 @@ export interface StatementDocument {
   readonly description: string | null;
   readonly ledger_code: string | null;
   readonly participant_id: string | null;
-  readonly method: string | null;
+  readonly method: PaymentMethod | null;
   readonly reference: string | null;
   readonly scheduled: boolean;
   readonly voided: boolean;
@@ -103,6 +105,9 @@ export class ApiError extends Error {
     this.name = 'ApiError';
   }
 }
+
+/** What went wrong, as the server said it (or the failure's own words when it is not the API's). */
+export const messageOf = (error: unknown): string => (error instanceof ApiError ? error.message : String(error));
 
 let csrfToken: string | null = null;
 

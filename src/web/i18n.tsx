@@ -1,6 +1,10 @@
 import { createContext, useContext, useMemo, useState, type ReactNode } from 'react';
+import { formatMessage, type MessageValues, type PluralMessage } from './message-format.ts';
 
-/** Every string the page shows, in English; the French table must have the same keys. */
+/**
+ * Every string the page shows, in English; the French table must have the same keys. A message
+ * that states a number is a PluralMessage, `{ one, other }`, chosen by its `{count}`.
+ */
 const en = {
   appName: 'Tally',
   skipToContent: 'Skip to content',
@@ -35,7 +39,7 @@ const en = {
   unreconciled: 'Unreconciled',
   noAccounts: 'No account matches.',
   loading: 'Loading…',
-  showing: '{from}–{to} of {total} accounts',
+  showing: { one: '{from}–{to} of {count} account', other: '{from}–{to} of {count} accounts' },
   previousPage: 'Previous page',
   nextPage: 'Next page',
   pageOf: 'Page {page} of {pages}',
@@ -73,6 +77,12 @@ const en = {
   kindDeposit: 'Deposit',
   kindCredit: 'Credit',
   kindCancellation: 'Cancellation',
+  methodCard: 'Card',
+  methodCash: 'Cash',
+  methodCheque: 'Cheque',
+  methodEft: 'Electronic funds transfer',
+  methodOnline: 'Online',
+  methodOther: 'Other',
   scheduled: 'scheduled',
   reasonInAgreement: 'Every credit and every charge is reconciled.',
   reasonCreditOnAccount: 'Credit on account, no open charges left.',
@@ -87,16 +97,16 @@ const en = {
   opsReconcileAccount: 'Reconcile account',
   scopeThisAccount: 'this account ({id})',
   accountReloaded: 'The documents were reloaded.',
-  documentsCount: '{count} documents',
+  documentsCount: { one: '{count} document', other: '{count} documents' },
   openDocumentsCounts: 'Credits open: {credits} · charges open: {charges}',
   selectAccount: 'Select {name}',
   selectPage: 'Select every account on this page',
-  selectAllMatching: 'Select all {total} matching accounts',
-  selectionCount: '{count} selected',
-  allMatchingSelected: 'All {total} matching accounts are selected.',
+  selectAllMatching: { one: 'Select the {count} matching account', other: 'Select all {count} matching accounts' },
+  selectionCount: { one: '{count} selected', other: '{count} selected' },
+  allMatchingSelected: { one: 'The {count} matching account is selected.', other: 'All {count} matching accounts are selected.' },
   clearSelection: 'Clear selection',
-  scopeSelected: '{count} selected accounts',
-  scopeMatching: 'all {total} matching accounts',
+  scopeSelected: { one: '{count} selected account', other: '{count} selected accounts' },
+  scopeMatching: { one: 'the {count} matching account', other: 'all {count} matching accounts' },
   scopeAll: 'all accounts',
   runPreviewTitle: 'Preview: auto-reconcile {what}',
   runPreviewLoading: 'Working out what would be reconciled…',
@@ -111,23 +121,26 @@ const en = {
   runFailed: 'Failed.',
   runUndoneAt: 'Undone {when}.',
   runProgress: 'Auto-reconcile progress',
-  runProgressText: '{done} of {total} accounts',
-  runSoFar: 'So far: {count} allocations, {amount}',
+  runProgressText: { one: '{done} of {count} account', other: '{done} of {count} accounts' },
+  runSoFar: { one: 'So far: {count} allocation, {amount}', other: 'So far: {count} allocations, {amount}' },
   runAccounts: 'Accounts',
   runAllocations: 'Allocations made',
   runAllocationsPlanned: 'Allocations to make',
   runByPass: 'By pass: {referencedDebit} by reference to a charge, {referencedInvoice} by reference to an invoice, {oldestFirst} oldest first.',
   runLeftOpen: 'Accounts left open, and why',
   runNoneLeftOpen: 'None: every account is in agreement.',
-  runAccountsCount: '{count} accounts',
+  runAccountsCount: { one: '{count} account', other: '{count} accounts' },
   runLeftOpenListed: 'Which accounts',
-  runPlannedAllocations: 'First {shown} of {total} allocations',
+  runPlannedAllocations: { one: 'First {shown} of {count} allocation', other: 'First {shown} of {count} allocations' },
   runUndo: 'Undo',
-  runUndoConfirm: 'Remove the {count} allocations ({amount}) this run made? They are kept as history.',
+  runUndoConfirm: {
+    one: 'Remove the {count} allocation ({amount}) this run made? It is kept as history.',
+    other: 'Remove the {count} allocations ({amount}) this run made? They are kept as history.',
+  },
   runUndoYes: 'Yes, undo the run',
   runUndoKeep: 'Keep them',
   runUndoing: 'Undoing…',
-  runUndoDone: 'Undone: {count} allocations removed ({amount}).',
+  runUndoDone: { one: 'Undone: {count} allocation removed ({amount}).', other: 'Undone: {count} allocations removed ({amount}).' },
   runClose: 'Close',
   runStrategy: 'Strategy',
   strategyReference: 'By reference, then oldest first',
@@ -137,7 +150,11 @@ const en = {
   runFinishedAt: 'finished {when}',
   runCancelRun: 'Cancel run',
   runCancelling: 'Cancelling… the run stops after the batch of accounts it is working on.',
-  runCancelledKept: 'Cancelled after {done} of {total} accounts. The {count} allocations ({amount}) made before it stopped are kept; Undo removes them.',
+  runCancelledAfter: { one: 'Cancelled after {done} of {count} account.', other: 'Cancelled after {done} of {count} accounts.' },
+  runCancelledKept: {
+    one: 'The {count} allocation ({amount}) made before it stopped is kept; Undo removes it.',
+    other: 'The {count} allocations ({amount}) made before it stopped are kept; Undo removes them.',
+  },
   runCancelledNothing: 'Cancelled before anything was allocated.',
   reconcileAction: 'Reconcile…',
   reconcileLabel: 'Reconcile {id}…',
@@ -193,7 +210,7 @@ const en = {
   auditRun: 'Run',
   auditRemovalReason: 'Removal reason',
   auditPageSize: 'Events per page',
-  auditShowing: '{from}–{to} of {total} events',
+  auditShowing: { one: '{from}–{to} of {count} event', other: '{from}–{to} of {count} events' },
   auditNone: 'No event matches.',
   settings: 'Settings',
   settingsReconciliation: 'Reconciliation',
@@ -245,8 +262,12 @@ const en = {
 
 export type MessageKey = keyof typeof en;
 export type Language = 'en' | 'fr';
+/** The keys whose message states a number: `t` needs their `count`. */
+export type PluralKey = { [Key in MessageKey]: (typeof en)[Key] extends PluralMessage ? Key : never }[MessageKey];
+/** A language's table: a plural message where English has one, a plain one elsewhere. */
+type MessageTable = { readonly [Key in MessageKey]: (typeof en)[Key] extends PluralMessage ? PluralMessage : string };
 
-const fr: Record<MessageKey, string> = {
+const fr: MessageTable = {
   appName: 'Tally',
   skipToContent: 'Aller au contenu',
   language: 'Langue',
@@ -280,7 +301,7 @@ const fr: Record<MessageKey, string> = {
   unreconciled: 'Non conciliés',
   noAccounts: 'Aucun compte ne correspond.',
   loading: 'Chargement…',
-  showing: '{from}–{to} sur {total} comptes',
+  showing: { one: '{from}–{to} sur {count} compte', other: '{from}–{to} sur {count} comptes' },
   previousPage: 'Page précédente',
   nextPage: 'Page suivante',
   pageOf: 'Page {page} sur {pages}',
@@ -318,6 +339,12 @@ const fr: Record<MessageKey, string> = {
   kindDeposit: 'Dépôt',
   kindCredit: 'Crédit',
   kindCancellation: 'Annulation',
+  methodCard: 'Carte',
+  methodCash: 'Comptant',
+  methodCheque: 'Chèque',
+  methodEft: 'Transfert électronique de fonds',
+  methodOnline: 'En ligne',
+  methodOther: 'Autre',
   scheduled: 'planifié',
   reasonInAgreement: 'Chaque crédit et chaque frais est concilié.',
   reasonCreditOnAccount: 'Crédit au compte, plus aucun frais ouvert.',
@@ -332,16 +359,16 @@ const fr: Record<MessageKey, string> = {
   opsReconcileAccount: 'Concilier le compte',
   scopeThisAccount: 'ce compte ({id})',
   accountReloaded: 'Les documents ont été rechargés.',
-  documentsCount: '{count} documents',
+  documentsCount: { one: '{count} document', other: '{count} documents' },
   openDocumentsCounts: 'Crédits ouverts : {credits} · frais ouverts : {charges}',
   selectAccount: 'Sélectionner {name}',
   selectPage: 'Sélectionner tous les comptes de cette page',
-  selectAllMatching: 'Sélectionner les {total} comptes correspondants',
-  selectionCount: '{count} sélectionné(s)',
-  allMatchingSelected: 'Les {total} comptes correspondants sont sélectionnés.',
+  selectAllMatching: { one: 'Sélectionner {count} compte correspondant', other: 'Sélectionner les {count} comptes correspondants' },
+  selectionCount: { one: '{count} sélectionné', other: '{count} sélectionnés' },
+  allMatchingSelected: { one: '{count} compte correspondant est sélectionné.', other: 'Les {count} comptes correspondants sont sélectionnés.' },
   clearSelection: 'Effacer la sélection',
-  scopeSelected: '{count} comptes sélectionnés',
-  scopeMatching: 'les {total} comptes correspondants',
+  scopeSelected: { one: '{count} compte sélectionné', other: '{count} comptes sélectionnés' },
+  scopeMatching: { one: '{count} compte correspondant', other: 'l’ensemble des {count} comptes correspondants' },
   scopeAll: 'tous les comptes',
   runPreviewTitle: 'Aperçu : conciliation automatique de {what}',
   runPreviewLoading: 'Calcul de ce qui serait concilié…',
@@ -356,23 +383,26 @@ const fr: Record<MessageKey, string> = {
   runFailed: 'Échouée.',
   runUndoneAt: 'Défaite le {when}.',
   runProgress: 'Progression de la conciliation automatique',
-  runProgressText: '{done} sur {total} comptes',
-  runSoFar: 'Jusqu’ici : {count} conciliations, {amount}',
+  runProgressText: { one: '{done} sur {count} compte', other: '{done} sur {count} comptes' },
+  runSoFar: { one: 'Jusqu’ici : {count} conciliation, {amount}', other: 'Jusqu’ici : {count} conciliations, {amount}' },
   runAccounts: 'Comptes',
   runAllocations: 'Conciliations faites',
   runAllocationsPlanned: 'Conciliations à faire',
   runByPass: 'Par passe : {referencedDebit} par référence à un frais, {referencedInvoice} par référence à une facture, {oldestFirst} du plus ancien au plus récent.',
   runLeftOpen: 'Comptes restés ouverts, et pourquoi',
   runNoneLeftOpen: 'Aucun : chaque compte est en règle.',
-  runAccountsCount: '{count} comptes',
+  runAccountsCount: { one: '{count} compte', other: '{count} comptes' },
   runLeftOpenListed: 'Quels comptes',
-  runPlannedAllocations: '{shown} premières conciliations sur {total}',
+  runPlannedAllocations: { one: '{shown} première conciliation sur {count}', other: '{shown} premières conciliations sur {count}' },
   runUndo: 'Défaire',
-  runUndoConfirm: 'Retirer les {count} conciliations ({amount}) faites par cette exécution? Elles restent dans l’historique.',
+  runUndoConfirm: {
+    one: 'Retirer {count} conciliation ({amount}) faite par cette exécution? Elle reste dans l’historique.',
+    other: 'Retirer les {count} conciliations ({amount}) faites par cette exécution? Elles restent dans l’historique.',
+  },
   runUndoYes: 'Oui, défaire',
   runUndoKeep: 'Les garder',
   runUndoing: 'Annulation…',
-  runUndoDone: 'Défait : {count} conciliations retirées ({amount}).',
+  runUndoDone: { one: 'Défait : {count} conciliation retirée ({amount}).', other: 'Défait : {count} conciliations retirées ({amount}).' },
   runClose: 'Fermer',
   runStrategy: 'Stratégie',
   strategyReference: 'Par référence, puis du plus ancien au plus récent',
@@ -382,7 +412,11 @@ const fr: Record<MessageKey, string> = {
   runFinishedAt: 'terminée le {when}',
   runCancelRun: 'Annuler l’exécution',
   runCancelling: 'Annulation… l’exécution s’arrête après le lot de comptes en cours.',
-  runCancelledKept: 'Annulée après {done} comptes sur {total}. Les {count} conciliations ({amount}) faites avant l’arrêt sont conservées; Défaire les retire.',
+  runCancelledAfter: { one: 'Annulée après {done} sur {count} compte.', other: 'Annulée après {done} sur {count} comptes.' },
+  runCancelledKept: {
+    one: '{count} conciliation ({amount}) faite avant l’arrêt est conservée; Défaire la retire.',
+    other: 'Les {count} conciliations ({amount}) faites avant l’arrêt sont conservées; Défaire les retire.',
+  },
   runCancelledNothing: 'Annulée avant toute conciliation.',
   reconcileAction: 'Concilier…',
   reconcileLabel: 'Concilier {id}…',
@@ -438,7 +472,7 @@ const fr: Record<MessageKey, string> = {
   auditRun: 'Exécution',
   auditRemovalReason: 'Motif du retrait',
   auditPageSize: 'Événements par page',
-  auditShowing: '{from}–{to} sur {total} événements',
+  auditShowing: { one: '{from}–{to} sur {count} événement', other: '{from}–{to} sur {count} événements' },
   auditNone: 'Aucun événement ne correspond.',
   settings: 'Paramètres',
   settingsReconciliation: 'Conciliation',
@@ -488,13 +522,16 @@ const fr: Record<MessageKey, string> = {
   permissionManageUsers: 'gère les membres',
 };
 
-export const messages: Record<Language, Record<MessageKey, string>> = { en, fr };
+export const messages: Record<Language, MessageTable> = { en, fr };
 
-export type Translate = (key: MessageKey, values?: Record<string, string | number>) => string;
+export type Translate = <Key extends MessageKey>(key: Key, ...values: Key extends PluralKey ? [values: MessageValues & { readonly count: number }] : [values?: MessageValues]) => string;
+
+const localeOf = (language: Language): string => (language === 'fr' ? 'fr-CA' : 'en-CA');
 
 export function translator(language: Language): Translate {
   const table = messages[language];
-  return (key, values) => table[key].replace(/\{(\w+)\}/g, (whole, name: string) => (values && name in values ? String(values[name]) : whole));
+  const locale = localeOf(language);
+  return ((key: MessageKey, values?: MessageValues) => formatMessage(table[key], values, locale)) as Translate;
 }
 
 interface I18n {
@@ -521,7 +558,7 @@ function initialLanguage(): Language {
 export function I18nProvider({ children }: { children: ReactNode }) {
   const [language, setLanguageState] = useState<Language>(initialLanguage);
   const value = useMemo<I18n>(() => {
-    const locale = language === 'fr' ? 'fr-CA' : 'en-CA';
+    const locale = localeOf(language);
     return {
       language,
       t: translator(language),

@@ -6,7 +6,7 @@ import { importCsvFiles } from '../../src/csv/import-ledger.ts';
 import { createOrganisation } from '../../src/services/organisations.ts';
 import type { Database } from '../../src/storage/database.ts';
 import { ariaRowCountOf, ariaRowIndexOf, sliceWithGaps, withPinnedIndexes } from '../../src/web/components/document-table-layout.ts';
-import { chromiumPresent, openBrowserFixture, screenshots, type BrowserFixture } from './browser-fixture.ts';
+import { chromiumPresent, openBrowserFixture, screenshots, signIn, type BrowserFixture, type Credentials } from './browser-fixture.ts';
 
 /**
  * Client billing of one account, end to end: a virtualised list of 5,000 documents (only a window
@@ -14,8 +14,7 @@ import { chromiumPresent, openBrowserFixture, screenshots, type BrowserFixture }
  * Operations › Reconcile account (preview, run, result, undo). The real server on PGlite in memory,
  * seeded by a CSV import, driven in Debian's Chromium; skipped, saying why, without Chromium.
  */
-const ownerEmail = 'owner@river-camp.example';
-const ownerPassword = 'a long enough password for billing';
+const owner: Credentials = { email: 'owner@river-camp.example', password: 'a long enough password for billing' };
 const slug = 'river-camp';
 
 /** A5000: 1,250 invoices of two items, 1,249 payments and the oldest document, P-OLDEST. */
@@ -88,18 +87,14 @@ describe.skipIf(!chromiumPresent)('client billing in Chromium', () => {
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    fixture = await openBrowserFixture({ seed: seedBilling, ownerEmail, ownerPassword, viewport: { width: 1280, height: 900 } });
+    fixture = await openBrowserFixture({ seed: seedBilling, owner, viewport: { width: 1280, height: 900 } });
     ({ base, page } = fixture);
     // React's warnings and uncaught errors fail the tests (refused requests are the API's to report).
     page.on('pageerror', (error) => pageErrors.push(error.message));
     page.on('console', (message) => {
       if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) pageErrors.push(message.text());
     });
-    await page.goto(`${base}/orgs/${slug}/accounts`);
-    await page.getByLabel('Email').fill(ownerEmail);
-    await page.getByLabel('Password').fill(ownerPassword);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Accounts' }).waitFor();
+    await signIn(page, `${base}/orgs/${slug}/accounts`, owner);
   }, 120_000);
 
   afterAll(async () => {
@@ -249,11 +244,13 @@ describe.skipIf(!chromiumPresent)('client billing in Chromium', () => {
     await scrollTo(scroller, 0);
     await page.getByRole('button', { name: `Hide reconciliations of ${newestPayment}` }).click();
 
-    // In French: the date and the amount of the oldest document, the count of documents.
+    // In French: the date, payment method and amount of the oldest document, the count of documents.
     await scroller.evaluate((element) => element.scrollTo({ top: element.scrollHeight }));
     await oldest.waitFor();
+    expect(await oldest.getByTestId('document-description').textContent()).toBe('Cheque');
     await page.getByLabel('Language').selectOption('fr');
     await expect.poll(() => oldest.getByTestId('document-date').textContent()).toBe('14 mars 2015');
+    expect(await oldest.getByTestId('document-description').textContent()).toBe('Chèque');
     expect(await oldest.getByTestId('document-amount').textContent()).toMatch(/^1\s234,50$/);
     expect(await page.getByTestId('documents-count').textContent()).toMatch(/^· 5\s000 documents$/);
     expect(await page.getByRole('heading', { level: 2, name: /Documents \(plus récents d’abord\)/ }).count()).toBe(1);
@@ -281,6 +278,7 @@ describe.skipIf(!chromiumPresent)('client billing in Chromium', () => {
     expect(await preview.getByTestId('run-accounts').textContent()).toBe('1');
     expect(await preview.getByTestId('run-allocations').textContent()).toBe('2');
     expect(await preview.getByTestId('run-amount').textContent()).toBe('60.00');
+    expect(await preview.locator('.run-summary > ul.left-open li').textContent()).toBe('1 account — Balance owing, no unallocated credits left.');
     const planned = await preview.locator('.nested-table tbody tr').evaluateAll((rows) => rows.map((row) => [...row.querySelectorAll('td')].map((cell) => cell.textContent).join(' ')));
     expect(planned).toEqual(['PB B1 50.00', 'PB B2 10.00']);
     // A preview writes nothing.
@@ -293,6 +291,7 @@ describe.skipIf(!chromiumPresent)('client billing in Chromium', () => {
     await expect.poll(() => result.locator('.run-status').getAttribute('data-status'), { timeout: 20_000 }).toBe('completed');
     expect(await result.getByRole('progressbar').getAttribute('aria-valuenow')).toBe('1');
     expect(await result.getByRole('progressbar').getAttribute('aria-valuemax')).toBe('1');
+    expect(await result.getByRole('progressbar').getAttribute('aria-valuetext')).toBe('1 of 1 account');
     expect(await result.getByTestId('run-allocations').textContent()).toBe('2');
     const runId = new URL(page.url()).searchParams.get('run');
     expect(runId).toMatch(/^\d+$/);

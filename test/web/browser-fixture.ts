@@ -31,6 +31,47 @@ export function generatedOrganisation(options: { slug: string; accountsCount: nu
   };
 }
 
+/** Who signs in: the owner the fixture creates. */
+export interface Credentials {
+  readonly email: string;
+  readonly password: string;
+}
+
+/**
+ * Opens `address` signed out, which leads to the sign-in form; signs in there and waits for the
+ * page it then returns to, known by its heading (the accounts list unless told otherwise).
+ */
+export async function signIn(page: Page, address: string, credentials: Credentials, landingHeading: string | RegExp = 'Accounts'): Promise<void> {
+  await page.goto(address);
+  await page.getByLabel('Email').fill(credentials.email);
+  await page.getByLabel('Password').fill(credentials.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: landingHeading }).waitFor();
+}
+
+/** A session of the API for the test's own requests, apart from the browser's. */
+export interface ApiSession {
+  /** The session cookie, as a request's `cookie` header. */
+  readonly cookie: string;
+  /** For the `x-csrf-token` header of writes. */
+  readonly csrfToken: string;
+  signOut(): Promise<void>;
+}
+
+export async function openApiSession(base: string, credentials: Credentials): Promise<ApiSession> {
+  const answer = await fetch(`${base}/api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: credentials.email, password: credentials.password }) });
+  if (!answer.ok) throw new Error(`sign-in refused: ${answer.status} ${await answer.text()}`);
+  const cookie = (answer.headers.get('set-cookie') ?? '').split(';')[0]!;
+  const { csrf_token: csrfToken } = (await answer.json()) as { csrf_token: string };
+  return {
+    cookie,
+    csrfToken,
+    async signOut() {
+      await fetch(`${base}/api/v1/session`, { method: 'DELETE', headers: { cookie, 'x-csrf-token': csrfToken } });
+    },
+  };
+}
+
 export interface BrowserFixture {
   readonly server: RunningServer;
   /** http://127.0.0.1:<port> */
@@ -42,15 +83,14 @@ export interface BrowserFixture {
 
 export async function openBrowserFixture(options: {
   seed: Seeder;
-  ownerEmail: string;
-  ownerPassword: string;
+  owner: Credentials;
   viewport: { width: number; height: number };
 }): Promise<BrowserFixture> {
   if (!webBuildExists()) throw new Error('dist/web is missing: run `npm run build:web` (npm test does it first)');
   const server = await startServer(
-    { port: 0, host: '127.0.0.1', database: { dataDirectory: 'memory' }, adminEmail: options.ownerEmail, adminPassword: options.ownerPassword, secureCookies: false, jobLeaseMs: 30_000, runBatchAccounts: 100, logLevel: 'warn' },
+    { port: 0, host: '127.0.0.1', database: { dataDirectory: 'memory' }, adminEmail: options.owner.email, adminPassword: options.owner.password, secureCookies: false, jobLeaseMs: 30_000, runBatchAccounts: 100, logLevel: 'warn' },
     async (database) => {
-      await createOwner(database, await options.seed(database), options.ownerEmail, options.ownerPassword);
+      await createOwner(database, await options.seed(database), options.owner.email, options.owner.password);
       return null;
     },
   );

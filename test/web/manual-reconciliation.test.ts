@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumPresent, openBrowserFixture, screenshots, type BrowserFixture } from './browser-fixture.ts';
+import { chromiumPresent, openBrowserFixture, screenshots, signIn, type BrowserFixture, type Credentials } from './browser-fixture.ts';
 import { ledgerFixture } from '../support/ledger-fixture.ts';
 
 /**
@@ -8,8 +8,7 @@ import { ledgerFixture } from '../support/ledger-fixture.ts';
  * with one small account built through the services — invoice INV-1 of two items (I1 50.00,
  * I2 30.00) and one unallocated payment P1 of 80.00 — driven in Debian's Chromium.
  */
-const ownerEmail = 'owner@lake-club.example';
-const ownerPassword = 'another long enough password';
+const owner: Credentials = { email: 'owner@lake-club.example', password: 'another long enough password' };
 
 describe.skipIf(!chromiumPresent)('manual reconciliation in Chromium', () => {
   let fixture: BrowserFixture;
@@ -25,8 +24,7 @@ describe.skipIf(!chromiumPresent)('manual reconciliation in Chromium', () => {
         await fixture.receipt('P1', 'A100', '2026-01-12', 'payment', '80.00');
         return fixture.context.organisation.id;
       },
-      ownerEmail,
-      ownerPassword,
+      owner,
       viewport: { width: 1280, height: 860 },
     });
     ({ base, page } = fixture);
@@ -40,11 +38,7 @@ describe.skipIf(!chromiumPresent)('manual reconciliation in Chromium', () => {
   const remainderOf = (documentId: string) => page.locator(`tr[data-document="${documentId}"] td`).nth(8).textContent();
 
   it('reconciles a payment over two items by hand, then removes one reconciliation', async () => {
-    await page.goto(`${base}/orgs/lake-club/accounts/A100`);
-    await page.getByLabel('Email').fill(ownerEmail);
-    await page.getByLabel('Password').fill(ownerPassword);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: /Owner of A100/ }).waitFor();
+    await signIn(page, `${base}/orgs/lake-club/accounts/A100`, owner, /Owner of A100/);
     expect(await statusOf('I1')).toBe('none');
     expect(await statusOf('I2')).toBe('none');
     // Only documents with a remainder can be reconciled; the invoice itself cannot.

@@ -1,13 +1,12 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumPresent, generatedOrganisation, openBrowserFixture, screenshots, type BrowserFixture } from './browser-fixture.ts';
+import { chromiumPresent, generatedOrganisation, openBrowserFixture, screenshots, signIn, type BrowserFixture, type Credentials } from './browser-fixture.ts';
 
 /**
  * The Settings page end to end (real server on PGlite in memory, owner signed in, Chromium):
  * reconciliation off and on, a new accountant, an API token shown once and revoked.
  */
-const ownerEmail = 'owner@example.org';
-const ownerPassword = 'a long enough password';
+const owner: Credentials = { email: 'owner@example.org', password: 'a long enough password' };
 
 describe.skipIf(!chromiumPresent)('settings page in Chromium', () => {
   let fixture: BrowserFixture;
@@ -17,8 +16,7 @@ describe.skipIf(!chromiumPresent)('settings page in Chromium', () => {
   beforeAll(async () => {
     fixture = await openBrowserFixture({
       seed: generatedOrganisation({ slug: 'maple-rec', accountsCount: 5, seed: 20261122 }),
-      ownerEmail,
-      ownerPassword,
+      owner,
       viewport: { width: 1280, height: 980 },
     });
     ({ base, page } = fixture);
@@ -29,11 +27,7 @@ describe.skipIf(!chromiumPresent)('settings page in Chromium', () => {
   });
 
   it('turns reconciliation off and on, adds an accountant, creates a token shown once and revokes it', async () => {
-    await page.goto(`${base}/sign-in`);
-    await page.getByLabel('Email').fill(ownerEmail);
-    await page.getByLabel('Password').fill(ownerPassword);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Accounts' }).waitFor();
+    await signIn(page, `${base}/sign-in`, owner);
 
     await page.getByRole('link', { name: 'Settings' }).click();
     await page.getByRole('heading', { name: 'Settings', level: 1 }).waitFor();
@@ -56,7 +50,7 @@ describe.skipIf(!chromiumPresent)('settings page in Chromium', () => {
 
     // The only owner cannot step down: the refusal is in words.
     const members = page.locator('section[aria-labelledby="settings-members"]');
-    await members.getByLabel(`Role of ${ownerEmail}`).selectOption('admin');
+    await members.getByLabel(`Role of ${owner.email}`).selectOption('admin');
     await expect.poll(() => members.getByRole('alert').textContent()).toContain('at least one owner');
 
     // A new accountant.

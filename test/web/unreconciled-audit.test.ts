@@ -1,14 +1,13 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumPresent, generatedOrganisation, openBrowserFixture, screenshots, type BrowserFixture } from './browser-fixture.ts';
+import { chromiumPresent, generatedOrganisation, openApiSession, openBrowserFixture, screenshots, signIn, type BrowserFixture, type Credentials } from './browser-fixture.ts';
 
 /**
  * Unreconciled items and the audit trail end to end: the real server (PGlite in memory, a small
  * generated organisation) serving the built page in Debian's Chromium. One reconciliation is made
  * through the API first, so the audit has an event of ours to show.
  */
-const ownerEmail = 'owner@example.org';
-const ownerPassword = 'a long enough password';
+const owner: Credentials = { email: 'owner@example.org', password: 'a long enough password' };
 
 interface Statement {
   owner_name: string;
@@ -24,16 +23,14 @@ describe.skipIf(!chromiumPresent)('unreconciled items and audit in Chromium', ()
   beforeAll(async () => {
     fixture = await openBrowserFixture({
       seed: generatedOrganisation({ slug: 'maple-rec', accountsCount: 30, seed: 20261122 }),
-      ownerEmail,
-      ownerPassword,
+      owner,
       viewport: { width: 1280, height: 860 },
     });
     ({ base, page } = fixture);
 
     // A manual reconciliation through the API: 0.01 from an open receipt to an open invoice item.
-    const signIn = await fetch(`${base}/api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: ownerEmail, password: ownerPassword }) });
-    const cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0]!;
-    const { csrf_token: csrf } = (await signIn.json()) as { csrf_token: string };
+    const session = await openApiSession(base, owner);
+    const { cookie, csrfToken: csrf } = session;
     const list = (await (await fetch(`${base}/api/v1/orgs/maple-rec/unreconciled?page_size=100`, { headers: { cookie } })).json()) as { accounts: { account_id: string }[] };
     const open = (document: Statement['documents'][number]) => !document.voided && !document.scheduled && document.status !== 'post-dated' && document.remaining !== '0.00' && !document.remaining.startsWith('-');
     for (const account of list.accounts) {
@@ -51,7 +48,7 @@ describe.skipIf(!chromiumPresent)('unreconciled items and audit in Chromium', ()
       break;
     }
     if (!allocated) throw new Error('no account with both an open receipt and an open invoice item');
-    await fetch(`${base}/api/v1/session`, { method: 'DELETE', headers: { cookie, 'x-csrf-token': csrf } });
+    await session.signOut();
 
   });
 
@@ -60,11 +57,7 @@ describe.skipIf(!chromiumPresent)('unreconciled items and audit in Chromium', ()
   });
 
   it('lists unreconciled items with receipt ids, links to an account, and shows the audit trail', async () => {
-    await page.goto(`${base}/sign-in`);
-    await page.getByLabel('Email').fill(ownerEmail);
-    await page.getByLabel('Password').fill(ownerPassword);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Accounts' }).waitFor();
+    await signIn(page, `${base}/sign-in`, owner);
 
     // Unreconciled items, from the header.
     await page.getByRole('link', { name: 'Clients › Unreconciled items' }).click();
@@ -114,7 +107,7 @@ describe.skipIf(!chromiumPresent)('unreconciled items and audit in Chromium', ()
     const ours = events.filter({ hasText: allocated.receiptId }).filter({ hasText: allocated.targetId });
     await expect.poll(() => ours.count()).toBeGreaterThanOrEqual(1);
     const row = ours.first();
-    expect(await row.textContent()).toContain(ownerEmail);
+    expect(await row.textContent()).toContain(owner.email);
     expect(await row.textContent()).toContain('Allocated');
     expect(await row.textContent()).toContain('0.01');
     await row.getByRole('link', { name: allocated.accountId }).click();

@@ -1,14 +1,13 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumPresent, generatedOrganisation, openBrowserFixture, screenshots, type BrowserFixture } from './browser-fixture.ts';
+import { chromiumPresent, generatedOrganisation, openApiSession, openBrowserFixture, screenshots, type BrowserFixture, type Credentials } from './browser-fixture.ts';
 
 /**
  * The web page end to end: the real server (PGlite in memory, a small generated organisation)
  * serving the built page, driven in Debian's Chromium. Screenshots go to docs/screenshots/.
  * CI (.ci/run) installs Chromium; elsewhere the suite is skipped, saying why, when it is absent.
  */
-const ownerEmail = 'owner@example.org';
-const ownerPassword = 'a long enough password';
+const owner: Credentials = { email: 'owner@example.org', password: 'a long enough password' };
 
 describe.skipIf(!chromiumPresent)('web page in Chromium', () => {
   let fixture: BrowserFixture;
@@ -18,8 +17,7 @@ describe.skipIf(!chromiumPresent)('web page in Chromium', () => {
   beforeAll(async () => {
     fixture = await openBrowserFixture({
       seed: generatedOrganisation({ slug: 'maple-rec', accountsCount: 40, seed: 20261121 }),
-      ownerEmail,
-      ownerPassword,
+      owner,
       viewport: { width: 1280, height: 860 },
     });
     ({ base, page } = fixture);
@@ -31,8 +29,8 @@ describe.skipIf(!chromiumPresent)('web page in Chromium', () => {
 
   /** The account whose documents show the most different statuses: the best one to look at. */
   async function mostVariedAccount(): Promise<{ accountId: string; ownerName: string; statuses: Set<string> }> {
-    const signIn = await fetch(`${base}/api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: ownerEmail, password: ownerPassword }) });
-    const cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0]!;
+    const session = await openApiSession(base, owner);
+    const { cookie } = session;
     const list = (await (await fetch(`${base}/api/v1/orgs/maple-rec/accounts?page_size=100`, { headers: { cookie } })).json()) as { accounts: { account_id: string; owner_name: string }[] };
     let best = { accountId: '', ownerName: '', statuses: new Set<string>() };
     for (const account of list.accounts) {
@@ -40,7 +38,7 @@ describe.skipIf(!chromiumPresent)('web page in Chromium', () => {
       const statuses = new Set(statement.documents.map((document) => document.status));
       if (statuses.size > best.statuses.size) best = { accountId: account.account_id, ownerName: account.owner_name, statuses };
     }
-    await fetch(`${base}/api/v1/session`, { method: 'DELETE', headers: { cookie } });
+    await session.signOut();
     return best;
   }
 
@@ -52,14 +50,14 @@ describe.skipIf(!chromiumPresent)('web page in Chromium', () => {
     await page.goto(`${base}/orgs/maple-rec/accounts`);
     await page.getByLabel('Email').waitFor();
     expect(new URL(page.url()).pathname).toBe('/sign-in');
-    await page.getByLabel('Email').fill(ownerEmail);
+    await page.getByLabel('Email').fill(owner.email);
     await page.getByLabel('Password').fill('not the password');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await expect.poll(() => page.getByRole('alert').textContent()).toContain('The email or password is wrong');
     await page.getByLabel('Password').fill('');
     await page.screenshot({ path: `${screenshots}sign-in.png` });
 
-    await page.getByLabel('Password').fill(ownerPassword);
+    await page.getByLabel('Password').fill(owner.password);
     await page.getByLabel('Password').press('Enter');
     await page.getByRole('heading', { name: 'Accounts' }).waitFor();
     expect(new URL(page.url()).pathname).toBe('/orgs/maple-rec/accounts');

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumPresent, openBrowserFixture, screenshots, type BrowserFixture } from './browser-fixture.ts';
+import { chromiumPresent, openBrowserFixture, screenshots, signIn, type BrowserFixture, type Credentials } from './browser-fixture.ts';
 import { ledgerFixture } from '../support/ledger-fixture.ts';
 
 /**
@@ -10,8 +10,7 @@ import { ledgerFixture } from '../support/ledger-fixture.ts';
  * items and auto-reconcile them (preview, run with its progress bar, result); see the Unreconciled
  * items list shrink; undo the run; see the list back as it was.
  */
-const ownerEmail = 'owner@pine-rec.example';
-const ownerPassword = 'the whole story password';
+const owner: Credentials = { email: 'owner@pine-rec.example', password: 'the whole story password' };
 
 describe.skipIf(!chromiumPresent)('the administrator’s whole story in Chromium', () => {
   let fixture: BrowserFixture;
@@ -44,8 +43,7 @@ describe.skipIf(!chromiumPresent)('the administrator’s whole story in Chromium
         await ledger.receipt('P5', 'A500', '2026-03-05', 'payment', '30.00');
         return ledger.context.organisation.id;
       },
-      ownerEmail,
-      ownerPassword,
+      owner,
       viewport: { width: 1280, height: 1000 },
     });
     ({ base, page } = fixture);
@@ -70,11 +68,7 @@ describe.skipIf(!chromiumPresent)('the administrator’s whole story in Chromium
 
   it('reconciles by hand, removes, auto-reconciles selected accounts, sees the list shrink, undoes, and sees it back', async () => {
     // Sign in.
-    await page.goto(base);
-    await page.getByLabel('Email').fill(ownerEmail);
-    await page.getByLabel('Password').fill(ownerPassword);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Accounts' }).waitFor();
+    await signIn(page, base, owner);
 
     // Open an account.
     await page.getByRole('link', { name: 'Owner of A100' }).click();

@@ -1,16 +1,10 @@
-import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { useMemo, useState } from 'react';
 import { allocationApi, ApiError, type StatementDocument } from '../api.ts';
-import { useI18n, type MessageKey, type Translate } from '../i18n.tsx';
+import { useI18n, type Translate } from '../i18n.tsx';
 import { counterpartsOf, sideOf, suggest, validate } from '../allocation-editor-model.ts';
-
-const kindKeys: Record<string, MessageKey> = {
-  item: 'kindItem',
-  refund: 'kindRefund',
-  payment: 'kindPayment',
-  deposit: 'kindDeposit',
-  credit: 'kindCredit',
-  cancellation: 'kindCancellation',
-};
+import { descriptionOf, kindLabels } from '../document-labels.ts';
+import { ConfirmDialog } from './ConfirmDialog.tsx';
+import { Modal } from './Modal.tsx';
 
 /** An API refusal in words, in the page's language (the server's own message kept for detail). */
 export function apiErrorText(error: unknown, t: Translate): string {
@@ -20,29 +14,6 @@ export function apiErrorText(error: unknown, t: Translate): string {
   if (error.code === 'reconciliation_disabled') return t('apiErrorDisabled');
   if (error.status === 403) return t('apiErrorForbidden');
   return t('apiErrorOther', { message: error.message });
-}
-
-/** A modal dialog (native <dialog>: focus kept inside, Escape closes), titled for screen readers. */
-export function Modal({ titleId, onClose, className, children }: { titleId: string; onClose: () => void; className?: string; children: ReactNode }) {
-  const ref = useRef<HTMLDialogElement>(null);
-  useEffect(() => {
-    const dialog = ref.current;
-    if (dialog && !dialog.open) dialog.showModal();
-    return () => dialog?.close();
-  }, []);
-  return (
-    <dialog
-      ref={ref}
-      className={`modal ${className ?? ''}`}
-      aria-labelledby={titleId}
-      onCancel={(event) => {
-        event.preventDefault();
-        onClose();
-      }}
-    >
-      {children}
-    </dialog>
-  );
 }
 
 /**
@@ -81,7 +52,7 @@ export function AllocationEditor({ org, source, documents, onClose, onSaved }: {
           void save();
         }}
       >
-        <h2 id={titleId}>{t('editorTitle', { kind: t(kindKeys[source.kind] ?? 'kindItem').toLowerCase(), id: source.document_id })}</h2>
+        <h2 id={titleId}>{t('editorTitle', { kind: t(kindLabels[source.kind]).toLowerCase(), id: source.document_id })}</h2>
         <p className="muted">{t(isCredit ? 'editorIntroCredit' : 'editorIntroDebit')}</p>
         <p className="strong" data-testid="editor-source-remaining">{t('editorSourceRemaining', { amount: money(check.remaining) })}</p>
         {lines.length === 0 ? (
@@ -99,17 +70,16 @@ export function AllocationEditor({ org, source, documents, onClose, onSaved }: {
             </thead>
             <tbody>
               {lines.map((line, index) => {
-                const document = line as StatementDocument;
                 const lineCheck = check.lines[index];
                 const error = lineCheck?.error ?? null;
                 const inputId = `allocate-${source.document_id}-${line.document_id}`;
                 return (
                   <tr key={line.document_id} data-line={line.document_id}>
                     <td className="mono">
-                      {t(kindKeys[line.kind] ?? 'kindItem')} {line.document_id}
+                      {t(kindLabels[line.kind])} {line.document_id}
                     </td>
                     <td className="nowrap">{date(line.date)}</td>
-                    <td>{document.description ?? document.method ?? ''}</td>
+                    <td>{descriptionOf(line, t)}</td>
                     <td className="number">{money(line.remaining)}</td>
                     <td className="number amount-cell">
                       <input
@@ -175,38 +145,17 @@ export function AllocationEditor({ org, source, documents, onClose, onSaved }: {
 /** Asks before removing one reconciliation; the removal's own API error is shown in the dialog. */
 export function RemoveAllocationDialog({ org, allocation, onClose, onRemoved }: { org: string; allocation: { allocation_id: string; receipt_id: string; target_id: string; amount: string }; onClose: () => void; onRemoved: () => void }) {
   const { t, money } = useI18n();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const titleId = `remove-title-${allocation.allocation_id}`;
-  const values = { amount: money(allocation.amount), receipt: allocation.receipt_id, target: allocation.target_id };
-  async function remove() {
-    setBusy(true);
-    setError(null);
-    try {
-      await allocationApi.remove(org, allocation.allocation_id);
-      onRemoved();
-    } catch (caught) {
-      setError(apiErrorText(caught, t));
-      setBusy(false);
-    }
-  }
   return (
-    <Modal titleId={titleId} onClose={onClose} className="confirm-dialog">
-      <h2 id={titleId}>{t('removeTitle')}</h2>
-      <p>{t('removeQuestion', values)}</p>
-      {error && (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      )}
-      <div className="dialog-actions">
-        <button type="button" className="button secondary" onClick={onClose} autoFocus>
-          {t('editorCancel')}
-        </button>
-        <button type="button" className="button danger" disabled={busy} onClick={() => void remove()}>
-          {t('removeConfirm')}
-        </button>
-      </div>
-    </Modal>
+    <ConfirmDialog
+      title={t('removeTitle')}
+      question={t('removeQuestion', { amount: money(allocation.amount), receipt: allocation.receipt_id, target: allocation.target_id })}
+      confirm={t('removeConfirm')}
+      onClose={onClose}
+      action={async () => {
+        await allocationApi.remove(org, allocation.allocation_id);
+        onRemoved();
+      }}
+      errorText={(error) => apiErrorText(error, t)}
+    />
   );
 }

@@ -1,6 +1,6 @@
 import { useId, useState } from 'react';
 import { useI18n } from '../i18n.tsx';
-import { Modal } from './AllocationEditor.tsx';
+import { Modal } from './Modal.tsx';
 
 /**
  * Asks before a destructive step, Cancel first (focused). The step's own error is shown in the

@@ -1,22 +1,13 @@
 import { useCallback, useLayoutEffect, useMemo, useRef, useState, type FocusEvent } from 'react';
 import { defaultRangeExtractor, useVirtualizer, type Range } from '@tanstack/react-virtual';
-import type { AccountStatement, DocumentKind, StatementAllocation, StatementDocument } from '../api.ts';
-import { useI18n, type MessageKey } from '../i18n.tsx';
+import type { AccountStatement, StatementAllocation, StatementDocument } from '../api.ts';
+import { useI18n } from '../i18n.tsx';
 import { canReconcile } from '../allocation-editor-model.ts';
+import { descriptionOf, kindLabels } from '../document-labels.ts';
 import { StatusIcon } from './StatusIcon.tsx';
 import { AllocationEditor, RemoveAllocationDialog } from './AllocationEditor.tsx';
 import { DocumentReconciliations } from './DocumentReconciliations.tsx';
 import { ariaRowCountOf, ariaRowIndexOf, sliceWithGaps, withPinnedIndexes } from './document-table-layout.ts';
-
-const kindLabels: Record<DocumentKind, MessageKey> = {
-  invoice: 'kindInvoice',
-  item: 'kindItem',
-  refund: 'kindRefund',
-  payment: 'kindPayment',
-  deposit: 'kindDeposit',
-  credit: 'kindCredit',
-  cancellation: 'kindCancellation',
-};
 
 /** A row with a small "Reconcile…" button, before it is measured; measured rows replace the guess. */
 const documentRowEstimatePx = 44;
@@ -94,6 +85,13 @@ export function DocumentTable({ org, statement, onChanged }: { org: string; stat
 
   const pinDialogRow = (documentId: string | null) => {
     pinned.current.dialog = documentId === null ? null : (indexById.get(documentId) ?? null);
+  };
+  /** Closes whichever dialog is open (one at a time); `notice`, when it changed something. */
+  const closeDialog = (notice?: string) => {
+    pinDialogRow(null);
+    setEditing(null);
+    setRemoving(null);
+    if (notice) onChanged(notice);
   };
   const onRowFocus = (index: number) => {
     pinned.current.focused = index;
@@ -179,8 +177,8 @@ export function DocumentTable({ org, statement, onChanged }: { org: string; stat
                     {document.scheduled && <span className="badge info">{t('scheduled')}</span>}
                   </td>
                   <td className="mono">{document.document_id}</td>
-                  <td>
-                    {document.description || (document.method ? document.method : '')}
+                  <td data-testid="document-description">
+                    {descriptionOf(document, t)}
                     {document.reference ? <span className="muted"> · {document.reference}</span> : null}
                   </td>
                   <td className="number" data-testid="document-amount">{money(document.amount)}</td>
@@ -227,15 +225,8 @@ export function DocumentTable({ org, statement, onChanged }: { org: string; stat
           org={org}
           source={editing}
           documents={documents}
-          onClose={() => {
-            pinDialogRow(null);
-            setEditing(null);
-          }}
-          onSaved={() => {
-            pinDialogRow(null);
-            setEditing(null);
-            onChanged(t('editorSaved'));
-          }}
+          onClose={() => closeDialog()}
+          onSaved={() => closeDialog(t('editorSaved'))}
         />
       )}
       {removing && (
@@ -243,15 +234,8 @@ export function DocumentTable({ org, statement, onChanged }: { org: string; stat
           key={removing.allocation_id}
           org={org}
           allocation={removing}
-          onClose={() => {
-            pinDialogRow(null);
-            setRemoving(null);
-          }}
-          onRemoved={() => {
-            pinDialogRow(null);
-            setRemoving(null);
-            onChanged(t('reconciliationRemoved'));
-          }}
+          onClose={() => closeDialog()}
+          onRemoved={() => closeDialog(t('reconciliationRemoved'))}
         />
       )}
     </>

@@ -1,4 +1,4 @@
-import { useI18n, type MessageKey } from '../i18n.tsx';
+import { useI18n, type MessageKey, type PluralKey } from '../i18n.tsx';
 
 /** The page sizes every paged list offers (the API allows them all). */
 export const pageSizes = [10, 25, 50, 100] as const;
@@ -48,8 +48,8 @@ export function Pager({
   paging: Paging;
   /** The page shown: null until the server has answered. */
   shown: ListedPage | null;
-  /** A message with {from}, {to} and {total}. */
-  rangeKey: MessageKey;
+  /** A message with {from}, {to} and {count}, the total, which chooses its plural form. */
+  rangeKey: PluralKey;
   pageSizeKey: MessageKey;
   /** A new page size starts again at page 1. */
   onChange: (paging: Paging) => void;
@@ -61,7 +61,7 @@ export function Pager({
   return (
     <div className="pager">
       <p className="muted" role="status" aria-live="polite">
-        {shown ? t(rangeKey, { from, to, total: shown.total }) : ''}
+        {shown ? t(rangeKey, { from, to, count: shown.total }) : ''}
       </p>
       <div className="pager-controls">
         <label className="inline-field">

@@ -1,8 +1,8 @@
 import { useEffect, useRef, useState } from 'react';
-import { runsApi, type RunScope, type RunStrategy, type RunSummary } from '../api.ts';
+import { messageOf, runsApi, type RunScope, type RunStrategy, type RunSummary } from '../api.ts';
 import { useI18n } from '../i18n.tsx';
 import { navigate, useLocation } from '../router.ts';
-import { messageOf, RunProgress } from './RunProgress.tsx';
+import { RunProgress } from './RunProgress.tsx';
 import { RunStrategyChoice } from './RunStrategyChoice.tsx';
 import { RunSummaryView } from './RunSummaryView.tsx';
 

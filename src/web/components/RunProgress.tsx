@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { ApiError, runsApi, type Run, type RunStatus, type RunUndone } from '../api.ts';
+import { ApiError, messageOf, runsApi, type Run, type RunStatus, type RunUndone } from '../api.ts';
 import { useI18n, type MessageKey } from '../i18n.tsx';
 import { RunSummaryView } from './RunSummaryView.tsx';
 import { strategyKeys } from './RunStrategyChoice.tsx';
@@ -13,8 +13,6 @@ const statusKeys: Record<Exclude<RunStatus, 'undone'>, MessageKey> = {
   cancelled: 'runCancelled',
   failed: 'runFailed',
 };
-
-export const messageOf = (error: unknown) => (error instanceof ApiError ? error.message : String(error));
 
 const isActive = (run: Run) => run.status === 'queued' || run.status === 'running';
 
@@ -125,17 +123,17 @@ export function RunProgress({ org, runId, onClose, onChanged }: { org: string; r
               aria-valuemin={0}
               aria-valuemax={run.accounts_total}
               aria-valuenow={run.accounts_done}
-              aria-valuetext={t('runProgressText', { done: run.accounts_done, total: run.accounts_total })}
+              aria-valuetext={t('runProgressText', { done: run.accounts_done, count: run.accounts_total })}
             >
               <div className="progress-fill" style={{ width: `${percent}%` }} />
             </div>
-            <span className="muted nowrap">{t('runProgressText', { done: run.accounts_done, total: run.accounts_total })}</span>
+            <span className="muted nowrap">{t('runProgressText', { done: run.accounts_done, count: run.accounts_total })}</span>
           </div>
           {run.status === 'failed' && run.error && <p className="form-error" role="alert">{run.error}</p>}
           {run.status === 'cancelled' && (
             <p className="notice-success" data-testid="run-cancelled">
               {run.allocations_count > 0
-                ? t('runCancelledKept', { done: run.accounts_done, total: run.accounts_total, count: run.allocations_count, amount: money(run.allocated) })
+                ? `${t('runCancelledAfter', { done: run.accounts_done, count: run.accounts_total })} ${t('runCancelledKept', { count: run.allocations_count, amount: money(run.allocated) })}`
                 : t('runCancelledNothing')}
             </p>
           )}

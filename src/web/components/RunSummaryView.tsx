@@ -61,7 +61,7 @@ export function RunSummaryView({ summary, planned = false }: { summary: RunSumma
       )}
       {planned && allocations.length > 0 && (
         <>
-          <h3>{t('runPlannedAllocations', { shown: allocations.length, total: summary.allocations_count })}</h3>
+          <h3>{t('runPlannedAllocations', { shown: allocations.length, count: summary.allocations_count })}</h3>
           <table className="nested-table">
             <thead>
               <tr>

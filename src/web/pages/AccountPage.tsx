@@ -1,5 +1,5 @@
-import { useEffect, useMemo, useState } from 'react';
-import { api, ApiError, type AccountStatement, type OpenReason } from '../api.ts';
+import { useMemo, useState } from 'react';
+import { api, type AccountStatement, type OpenReason } from '../api.ts';
 import { useI18n, type MessageKey } from '../i18n.tsx';
 import { paths } from '../router.ts';
 import { Link } from '../components/Link.tsx';
@@ -8,6 +8,7 @@ import { OperationsMenu } from '../components/OperationsMenu.tsx';
 import { RunPanel, type RunRequest } from '../components/RunPanel.tsx';
 import { DocumentTable } from '../components/DocumentTable.tsx';
 import { sideOf } from '../allocation-editor-model.ts';
+import { useLoaded } from '../use-loaded.ts';
 
 const reasonLabels: Record<OpenReason, MessageKey> = {
   in_agreement: 'reasonInAgreement',
@@ -15,8 +16,6 @@ const reasonLabels: Record<OpenReason, MessageKey> = {
   balance_owing: 'reasonBalanceOwing',
   unreconciled: 'reasonUnreconciled',
 };
-
-type Loaded = { readonly status: 'loading' } | { readonly status: 'error'; readonly message: string } | { readonly status: 'ready'; readonly statement: AccountStatement };
 
 const isZero = (amount: string) => amount.replace(/[-0.]/g, '') === '';
 
@@ -42,29 +41,17 @@ function openDocumentCounts(statement: AccountStatement): { credits: number; cha
  * documents newest first.
  */
 export function AccountPage({ org, accountId }: { org: string; accountId: string }) {
-  const { t, money, language } = useI18n();
-  const [loaded, setLoaded] = useState<Loaded>({ status: 'loading' });
-  // Bumped after a reconciliation is saved or removed, or a run or its undo ends: the statement is fetched again.
-  const [version, setVersion] = useState(0);
+  const { t, money } = useI18n();
+  const { loaded, reload: reloadStatement } = useLoaded(`${org}|${accountId}`, () => api.account(org, accountId));
   const [notice, setNotice] = useState('');
   const [runRequest, setRunRequest] = useState<RunRequest | null>(null);
+  // After a reconciliation is saved or removed, or a run or its undo ends: the statement is fetched again.
   const reload = (message: string) => {
     setNotice(message);
-    setVersion((previous) => previous + 1);
+    reloadStatement();
   };
 
-  useEffect(() => {
-    let current = true;
-    api.account(org, accountId).then(
-      (statement) => current && setLoaded({ status: 'ready', statement }),
-      (error: unknown) => current && setLoaded({ status: 'error', message: error instanceof ApiError ? error.message : String(error) }),
-    );
-    return () => {
-      current = false;
-    };
-  }, [org, accountId, version]);
-
-  const statement = loaded.status === 'ready' ? loaded.statement : null;
+  const statement = loaded.status === 'ready' ? loaded.value : null;
   const openCounts = useMemo(() => (statement ? openDocumentCounts(statement) : null), [statement]);
 
   if (loaded.status === 'loading') return <p role="status">{t('loading')}</p>;
@@ -77,8 +64,6 @@ export function AccountPage({ org, accountId }: { org: string; accountId: string
     );
   }
   const owing = !statement.balance.startsWith('-') && !isZero(statement.balance);
-  // Counts are not money: grouped for the language, never through money().
-  const count = (value: number) => value.toLocaleString(language === 'fr' ? 'fr-CA' : 'en-CA');
   return (
     <section aria-labelledby="account-title">
       <Link to={paths.accounts(org)} className="back-link">‹ {t('backToAccounts')}</Link>
@@ -126,14 +111,14 @@ export function AccountPage({ org, accountId }: { org: string; accountId: string
           <p className="card-text" data-testid="open-reason">{t(reasonLabels[statement.open_reason])}</p>
           {statement.open_reason !== 'in_agreement' && (
             <p className="muted card-detail" data-testid="open-counts">
-              {t('openDocumentsCounts', { credits: count(openCounts.credits), charges: count(openCounts.charges) })}
+              {t('openDocumentsCounts', { credits: openCounts.credits, charges: openCounts.charges })}
             </p>
           )}
         </div>
       </div>
 
       <h2>
-        {t('documents')} <span className="muted heading-count" data-testid="documents-count">· {t('documentsCount', { count: count(statement.documents.length) })}</span>
+        {t('documents')} <span className="muted heading-count" data-testid="documents-count">· {t('documentsCount', { count: statement.documents.length })}</span>
       </h2>
       <ul className="legend" aria-label={t('status')}>
         {(['full', 'partial', 'none', 'post-dated', 'void'] as const).map((status) => (

@@ -1,11 +1,15 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { accountSorts, api, ApiError, type AccountPage, type AccountSort } from '../api.ts';
+import { accountSorts, api, type AccountSort } from '../api.ts';
 import { useI18n, type MessageKey } from '../i18n.tsx';
 import { navigate, paths, useLocation } from '../router.ts';
+import { useLoaded } from '../use-loaded.ts';
 import { Link } from '../components/Link.tsx';
+import { LoadError } from '../components/LoadError.tsx';
 import { OperationsMenu } from '../components/OperationsMenu.tsx';
 import { RunPanel, type RunRequest } from '../components/RunPanel.tsx';
 import { Pager, pagingOf, writePaging, type Paging } from '../components/Pager.tsx';
+import { SearchField } from '../components/SearchField.tsx';
+import { SortSelect } from '../components/SortSelect.tsx';
 import type { RunScope } from '../api.ts';
 
 const sortLabels: Record<AccountSort, MessageKey> = {
@@ -47,15 +51,10 @@ function writeState(state: ListState): URLSearchParams {
 type Selection = { readonly kind: 'accounts'; readonly ids: ReadonlySet<string> } | { readonly kind: 'matching' };
 const noSelection: Selection = { kind: 'accounts', ids: new Set() };
 
-type Loaded = { readonly status: 'loading' } | { readonly status: 'error'; readonly message: string } | { readonly status: 'ready'; readonly page: AccountPage };
-
 export function AccountsPage({ org }: { org: string }) {
   const { t, money } = useI18n();
   const location = useLocation();
   const state = readState(location.query);
-  const [searchText, setSearchText] = useState(state.search);
-  const [loaded, setLoaded] = useState<Loaded>({ status: 'loading' });
-  const [attempt, setAttempt] = useState(0);
 
   const [selection, setSelection] = useState<Selection>(noSelection);
   const [runRequest, setRunRequest] = useState<RunRequest | null>(null);
@@ -77,30 +76,10 @@ export function AccountsPage({ org }: { org: string }) {
     setSelection(noSelection);
   }
 
-  // Typing searches after a short pause; the address is replaced, not pushed, for each keystroke.
-  useEffect(() => {
-    if (searchText === state.search) return;
-    const timer = setTimeout(() => update({ search: searchText }, true), 250);
-    return () => clearTimeout(timer);
-  });
-
-  const key = `${org}|${state.search}|${state.unreconciled}|${state.sort}|${state.page}|${state.pageSize}|${attempt}`;
-  useEffect(() => {
-    let current = true;
-    setLoaded((previous) => (previous.status === 'ready' ? previous : { status: 'loading' }));
-    api
-      .accounts(org, { search: state.search || undefined, unreconciled: state.unreconciled, sort: state.sort, page: state.page, pageSize: state.pageSize })
-      .then(
-        (page) => current && setLoaded({ status: 'ready', page }),
-        (error: unknown) => current && setLoaded({ status: 'error', message: error instanceof ApiError ? error.message : String(error) }),
-      );
-    return () => {
-      current = false;
-    };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [key]);
-
-  const page = loaded.status === 'ready' ? loaded.page : null;
+  const { loaded, reload } = useLoaded(`${org}|${state.search}|${state.unreconciled}|${state.sort}|${state.page}|${state.pageSize}`, () =>
+    api.accounts(org, { search: state.search || undefined, unreconciled: state.unreconciled, sort: state.sort, page: state.page, pageSize: state.pageSize }),
+  );
+  const page = loaded.status === 'ready' ? loaded.value : null;
 
   const isSelected = (accountId: string) => selection.kind === 'matching' || selection.ids.has(accountId);
   const pageIds = useMemo(() => page?.accounts.map((account) => account.account_id) ?? [], [page]);
@@ -129,7 +108,7 @@ export function AccountsPage({ org }: { org: string }) {
     selection.kind === 'matching'
       ? { filter: { ...(state.search ? { search: state.search } : {}), ...(state.unreconciled ? { unreconciled: true } : {}) } }
       : { account_ids: [...selection.ids] };
-  const selectedTitle = () => (selection.kind === 'matching' ? t('scopeMatching', { total: page?.total ?? 0 }) : t('scopeSelected', { count: selection.ids.size }));
+  const selectedTitle = () => (selection.kind === 'matching' ? t('scopeMatching', { count: page?.total ?? 0 }) : t('scopeSelected', { count: selection.ids.size }));
 
   return (
     <section aria-labelledby="accounts-title">
@@ -138,20 +117,8 @@ export function AccountsPage({ org }: { org: string }) {
         <h1 id="accounts-title">{t('accounts')}</h1>
       </div>
       <div className="toolbar" role="search">
-        <label className="field grow">
-          <span>{t('search')}</span>
-          <input type="search" value={searchText} placeholder={t('searchPlaceholder')} onChange={(event) => setSearchText(event.target.value)} />
-        </label>
-        <label className="field">
-          <span>{t('sortBy')}</span>
-          <select value={state.sort} onChange={(event) => update({ sort: event.target.value as AccountSort })}>
-            {accountSorts.map((sort) => (
-              <option key={sort} value={sort}>
-                {t(sortLabels[sort])}
-              </option>
-            ))}
-          </select>
-        </label>
+        <SearchField search={state.search} onSearch={(search) => update({ search }, true)} />
+        <SortSelect sort={state.sort} sorts={accountSorts} labels={sortLabels} onChange={(sort) => update({ sort })} />
         <label className="checkbox">
           <input type="checkbox" checked={state.unreconciled} onChange={(event) => update({ unreconciled: event.target.checked })} />
           <span>{t('unreconciledOnly')}</span>
@@ -171,10 +138,10 @@ export function AccountsPage({ org }: { org: string }) {
         </span>
         {selection.kind === 'accounts' && pageFullySelected && page && page.total > selection.ids.size && (
           <button type="button" className="link-button" onClick={() => setSelection({ kind: 'matching' })}>
-            {t('selectAllMatching', { total: page.total })}
+            {t('selectAllMatching', { count: page.total })}
           </button>
         )}
-        {selection.kind === 'matching' && page && <span>{t('allMatchingSelected', { total: page.total })}</span>}
+        {selection.kind === 'matching' && page && <span>{t('allMatchingSelected', { count: page.total })}</span>}
         {selectedCount > 0 && (
           <button type="button" className="link-button" onClick={() => setSelection(noSelection)}>
             {t('clearSelection')}
@@ -182,16 +149,9 @@ export function AccountsPage({ org }: { org: string }) {
         )}
       </div>
 
-      <RunPanel org={org} request={runRequest} onClose={() => setRunRequest(null)} onChanged={() => setAttempt((value) => value + 1)} />
+      <RunPanel org={org} request={runRequest} onClose={() => setRunRequest(null)} onChanged={reload} />
 
-      {loaded.status === 'error' && (
-        <div className="form-error" role="alert">
-          {loaded.message}{' '}
-          <button type="button" className="button secondary" onClick={() => setAttempt((value) => value + 1)}>
-            {t('retry')}
-          </button>
-        </div>
-      )}
+      {loaded.status === 'error' && <LoadError message={loaded.message} onRetry={reload} />}
 
       <div className="table-wrap" aria-busy={loaded.status === 'loading'}>
         <table className="data-table">

@@ -1,8 +1,10 @@
-import { useEffect, useState, type FormEvent } from 'react';
-import { ApiError, reportsApi, type AuditPage as AuditList } from '../api.ts';
+import { useState, type FormEvent } from 'react';
+import { reportsApi } from '../api.ts';
 import { useI18n } from '../i18n.tsx';
 import { navigate, paths, useLocation } from '../router.ts';
+import { useLoaded } from '../use-loaded.ts';
 import { Link } from '../components/Link.tsx';
+import { LoadError } from '../components/LoadError.tsx';
 import { Pager, pagingOf, writePaging, type Paging } from '../components/Pager.tsx';
 
 interface AuditState extends Paging {
@@ -27,32 +29,18 @@ function writeState(state: AuditState): URLSearchParams {
   return query;
 }
 
-type Loaded = { readonly status: 'loading' } | { readonly status: 'error'; readonly message: string } | { readonly status: 'ready'; readonly page: AuditList };
-
 export function AuditPage({ org }: { org: string }) {
   const { t, money, dateTime } = useI18n();
   const location = useLocation();
   const state = readState(location.query);
   const [accountText, setAccountText] = useState(state.accountId);
   const [runText, setRunText] = useState(state.runId);
-  const [loaded, setLoaded] = useState<Loaded>({ status: 'loading' });
-  const [attempt, setAttempt] = useState(0);
 
   const update = (change: Partial<AuditState>) => navigate(paths.audit(org, writeState({ ...state, page: 1, ...change })));
 
-  const key = `${org}|${state.accountId}|${state.runId}|${state.page}|${state.pageSize}|${attempt}`;
-  useEffect(() => {
-    let current = true;
-    setLoaded((previous) => (previous.status === 'ready' ? previous : { status: 'loading' }));
-    reportsApi.audit(org, { accountId: state.accountId || undefined, runId: state.runId || undefined, page: state.page, pageSize: state.pageSize }).then(
-      (page) => current && setLoaded({ status: 'ready', page }),
-      (error: unknown) => current && setLoaded({ status: 'error', message: error instanceof ApiError ? error.message : String(error) }),
-    );
-    return () => {
-      current = false;
-    };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [key]);
+  const { loaded, reload } = useLoaded(`${org}|${state.accountId}|${state.runId}|${state.page}|${state.pageSize}`, () =>
+    reportsApi.audit(org, { accountId: state.accountId || undefined, runId: state.runId || undefined, page: state.page, pageSize: state.pageSize }),
+  );
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -64,7 +52,7 @@ export function AuditPage({ org }: { org: string }) {
     update({ accountId: '', runId: '' });
   };
 
-  const page = loaded.status === 'ready' ? loaded.page : null;
+  const page = loaded.status === 'ready' ? loaded.value : null;
 
   return (
     <section aria-labelledby="audit-title">
@@ -90,14 +78,7 @@ export function AuditPage({ org }: { org: string }) {
         </div>
       </form>
 
-      {loaded.status === 'error' && (
-        <div className="form-error" role="alert">
-          {loaded.message}{' '}
-          <button type="button" className="button secondary" onClick={() => setAttempt((value) => value + 1)}>
-            {t('retry')}
-          </button>
-        </div>
-      )}
+      {loaded.status === 'error' && <LoadError message={loaded.message} onRetry={reload} />}
 
       <div className="table-wrap" aria-busy={loaded.status === 'loading'}>
         <table className="data-table audit-table">

@@ -1,20 +1,15 @@
-import { useEffect, useState } from 'react';
-import { ApiError, reportsApi, unreconciledSorts, type DocumentKind, type UnreconciledPage as UnreconciledList, type UnreconciledSort } from '../api.ts';
+import { reportsApi, unreconciledSorts, type UnreconciledSort } from '../api.ts';
 import { useI18n, type MessageKey } from '../i18n.tsx';
 import { navigate, paths, useLocation } from '../router.ts';
+import { kindLabels } from '../document-labels.ts';
+import { useLoaded } from '../use-loaded.ts';
 import { Link } from '../components/Link.tsx';
+import { LoadError } from '../components/LoadError.tsx';
 import { Pager, pagingOf, writePaging, type Paging } from '../components/Pager.tsx';
+import { SearchField } from '../components/SearchField.tsx';
+import { SortSelect } from '../components/SortSelect.tsx';
 
 const sortLabels: Record<UnreconciledSort, MessageKey> = { owner: 'sortOwner', account: 'sortAccount', remaining: 'unrecSortRemaining' };
-export const kindLabels: Record<DocumentKind, MessageKey> = {
-  invoice: 'kindInvoice',
-  item: 'kindItem',
-  refund: 'kindRefund',
-  payment: 'kindPayment',
-  deposit: 'kindDeposit',
-  credit: 'kindCredit',
-  cancellation: 'kindCancellation',
-};
 
 interface ListState extends Paging {
   readonly search: string;
@@ -39,39 +34,17 @@ function writeState(state: ListState): URLSearchParams {
   return query;
 }
 
-type Loaded = { readonly status: 'loading' } | { readonly status: 'error'; readonly message: string } | { readonly status: 'ready'; readonly page: UnreconciledList };
-
 export function UnreconciledPage({ org }: { org: string }) {
   const { t, money, date } = useI18n();
   const location = useLocation();
   const state = readState(location.query);
-  const [searchText, setSearchText] = useState(state.search);
-  const [loaded, setLoaded] = useState<Loaded>({ status: 'loading' });
-  const [attempt, setAttempt] = useState(0);
 
   const update = (change: Partial<ListState>, replace = false) => navigate(paths.unreconciled(org, writeState({ ...state, page: 1, ...change })), { replace });
 
-  useEffect(() => {
-    if (searchText === state.search) return;
-    const timer = setTimeout(() => update({ search: searchText }, true), 250);
-    return () => clearTimeout(timer);
-  });
-
-  const key = `${org}|${state.search}|${state.sort}|${state.page}|${state.pageSize}|${attempt}`;
-  useEffect(() => {
-    let current = true;
-    setLoaded((previous) => (previous.status === 'ready' ? previous : { status: 'loading' }));
-    reportsApi.unreconciled(org, { search: state.search || undefined, sort: state.sort, page: state.page, pageSize: state.pageSize }).then(
-      (page) => current && setLoaded({ status: 'ready', page }),
-      (error: unknown) => current && setLoaded({ status: 'error', message: error instanceof ApiError ? error.message : String(error) }),
-    );
-    return () => {
-      current = false;
-    };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [key]);
-
-  const page = loaded.status === 'ready' ? loaded.page : null;
+  const { loaded, reload } = useLoaded(`${org}|${state.search}|${state.sort}|${state.page}|${state.pageSize}`, () =>
+    reportsApi.unreconciled(org, { search: state.search || undefined, sort: state.sort, page: state.page, pageSize: state.pageSize }),
+  );
+  const page = loaded.status === 'ready' ? loaded.value : null;
 
   return (
     <section aria-labelledby="unreconciled-title">
@@ -81,30 +54,11 @@ export function UnreconciledPage({ org }: { org: string }) {
         <p className="muted">{t('unrecIntro')}</p>
       </div>
       <div className="toolbar" role="search">
-        <label className="field grow">
-          <span>{t('search')}</span>
-          <input type="search" value={searchText} placeholder={t('searchPlaceholder')} onChange={(event) => setSearchText(event.target.value)} />
-        </label>
-        <label className="field">
-          <span>{t('sortBy')}</span>
-          <select value={state.sort} onChange={(event) => update({ sort: event.target.value as UnreconciledSort })}>
-            {unreconciledSorts.map((sort) => (
-              <option key={sort} value={sort}>
-                {t(sortLabels[sort])}
-              </option>
-            ))}
-          </select>
-        </label>
+        <SearchField search={state.search} onSearch={(search) => update({ search }, true)} />
+        <SortSelect sort={state.sort} sorts={unreconciledSorts} labels={sortLabels} onChange={(sort) => update({ sort })} />
       </div>
 
-      {loaded.status === 'error' && (
-        <div className="form-error" role="alert">
-          {loaded.message}{' '}
-          <button type="button" className="button secondary" onClick={() => setAttempt((value) => value + 1)}>
-            {t('retry')}
-          </button>
-        </div>
-      )}
+      {loaded.status === 'error' && <LoadError message={loaded.message} onRetry={reload} />}
 
       <div className="table-wrap" aria-busy={loaded.status === 'loading'}>
         <table className="data-table unreconciled-table">

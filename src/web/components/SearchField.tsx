@@ -1,0 +1,22 @@
+import { useEffect, useState } from 'react';
+import { useI18n } from '../i18n.tsx';
+
+/** How long typing pauses before the search is made: a word is one request, not one a keystroke. */
+const searchPauseMs = 250;
+
+/** A list's search box: `onSearch` gets the text once typing pauses (lists replace the address with it rather than push, so Back skips the keystrokes). */
+export function SearchField({ search, onSearch }: { search: string; onSearch: (search: string) => void }) {
+  const { t } = useI18n();
+  const [text, setText] = useState(search);
+  useEffect(() => {
+    if (text === search) return;
+    const timer = setTimeout(() => onSearch(text), searchPauseMs);
+    return () => clearTimeout(timer);
+  });
+  return (
+    <label className="field grow">
+      <span>{t('search')}</span>
+      <input type="search" value={text} placeholder={t('searchPlaceholder')} onChange={(event) => setText(event.target.value)} />
+    </label>
+  );
+}
