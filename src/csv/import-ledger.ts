@@ -76,7 +76,7 @@ export async function importCsvFiles(context: TallyContext, files: readonly CsvI
 export const statisticsRefreshAfterRows = 1_000;
 
 async function refreshStatistics(transaction: SqlExecutor): Promise<void> {
-  await transaction.query('analyze account, participant, document, allocation');
+  await transaction.query('analyze account, participant, document, document_balance, allocation');
 }
 
 async function importFile(

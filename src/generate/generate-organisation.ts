@@ -195,7 +195,7 @@ export async function generateOrganisation(database: Database, options: Generate
       options.onProgress?.(counts.accounts, options.accountsCount);
     }
     // Fresh statistics, so the planner sees the new rows at once (auto-analyze would come later).
-    await database.executeScript('analyze account; analyze participant; analyze document; analyze allocation');
+    await database.executeScript('analyze account; analyze participant; analyze document; analyze document_balance; analyze allocation');
     return {
       organisation,
       accountsCount: counts.accounts,
