@@ -3,7 +3,7 @@ import { runAccountIdsMax, runBatchAccountsMax, runBatchesConcurrentMax, runSumm
 import { explainOpen, type OpenReason } from '../core/open-explanation.ts';
 import { refuse, type Outcome } from '../core/outcome.ts';
 import { removeAllocations } from '../storage/allocation-writer.ts';
-import { reconcileBatchSql, type ReconcileBatchRow } from '../storage/auto-reconcile-sql.ts';
+import { reconcileBatchSettingsSql, reconcileBatchSql, type ReconcileBatchRow } from '../storage/auto-reconcile-sql.ts';
 import { isSqlError, transactionRolledBack, type SqlExecutor } from '../storage/database.ts';
 import { assert } from '../core/assert.ts';
 import { accountFilterSql, type AccountFilter } from './account-list.ts';
@@ -59,15 +59,8 @@ interface BatchResult {
   leftOpenListed: AccountLeftOpen[];
 }
 
-/**
- * Memory for the sorts of one batch statement. The default (4MB) sends a 20,000-account batch's
- * window sorts to disk; set for the batch's transaction only.
- */
-export const reconcileWorkMemory = '64MB';
-
 async function reconcileBatch(transaction: SqlExecutor, context: TallyContext, runId: bigint, accountIds: readonly bigint[], strategy: ReconciliationStrategy): Promise<BatchResult> {
-  // JIT compilation costs about 150 ms per batch statement and saves nothing measurable in it.
-  await transaction.query(`select set_config('work_mem', $1, true), set_config('jit', 'off', true)`, [reconcileWorkMemory]);
+  await transaction.query(reconcileBatchSettingsSql);
   const [row] = await transaction.query<ReconcileBatchRow>(reconcileBatchSql[strategy], [
     context.organisation.id, accountIds, runId, context.actor, runSummaryAccountsListedMax,
   ]);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { unwrap } from '../../src/core/outcome.ts';
 import { runAutoReconcile, undoRun } from '../../src/services/auto-reconcile.ts';
+import { reconcileBatchSettingsSql, reconcileBatchSql } from '../../src/storage/auto-reconcile-sql.ts';
 import { dialects, type TestDatabase } from '../support/dialects.ts';
 import { ledgerFixture } from '../support/ledger-fixture.ts';
 
@@ -78,6 +79,48 @@ for (const dialect of dialects) {
       await ledger.receipt('P2', 'A', '2026-02-10', 'payment', '50.00', { scheduled: true });
       unwrap(await runAutoReconcile(ledger.context, { kind: 'account', accountId: 'A' }, { strategy: 'reference', dryRun: false }));
       expect(await ledger.statuses('A')).toMatchObject({ I1: 'full', I2: 'post-dated', 'INV-1': 'post-dated' });
+    });
+
+    it('plans a batch with hash joins, never nested loops, when the statistics do not know the account yet', async () => {
+      // Written straight after the documents, before any ANALYZE: the planner's statistics say the
+      // account has no open document. Nested loops over the passes' results then cost minutes on
+      // a large account (found by the bench); the batch's settings rule them out.
+      const ledger = await ledgerFixture(test.database);
+      await ledger.account('A');
+      const organisationId = ledger.context.organisation.id;
+      const [account] = await test.database.query<{ id: bigint }>(`select id from account where org_id = $1 and external_id = 'A'`, [organisationId]);
+      await test.database.transaction(async (transaction) => {
+        await transaction.query(
+          `insert into document (org_id, account_id, kind, side, external_id, date, amount_minor)
+           select $1, $2, 'invoice', 'none', 'STATS-INV-' || n, date '2025-01-01' + n, 0 from generate_series(1, 200) n`,
+          [organisationId, account!.id],
+        );
+        await transaction.query(
+          `insert into document (org_id, account_id, kind, side, external_id, date, amount_minor, invoice_id, position)
+           select $1, $2, 'item', 'debit', invoice.external_id || '-' || line.number, invoice.date, 1000 + line.number, invoice.id, line.number
+           from document invoice cross join generate_series(1, 5) as line(number) where invoice.org_id = $1 and invoice.kind = 'invoice'`,
+          [organisationId, account!.id],
+        );
+        await transaction.query(
+          `insert into document (org_id, account_id, kind, side, external_id, date, amount_minor, method, reference, reference_document_id)
+           select $1, $2, 'payment', 'credit', 'STATS-P-' || n, date '2025-01-01' + n, 700, 'card', coalesce(invoice.external_id, ''), invoice.id
+           from generate_series(1, 1000) n left join document invoice on n % 10 = 0 and invoice.org_id = $1 and invoice.external_id = 'STATS-INV-' || (n / 10)`,
+          [organisationId, account!.id],
+        );
+      });
+      const plans = await test.database.transaction(async (transaction) => {
+        await transaction.query(reconcileBatchSettingsSql);
+        const planOf = async (strategy: 'reference' | 'fifo') =>
+          (await transaction.query<{ 'QUERY PLAN': string }>(`explain ${reconcileBatchSql[strategy]}`, [organisationId, [account!.id], 1n, 'test', 20]))
+            .map((row) => row['QUERY PLAN']).join('\n');
+        return [await planOf('reference'), await planOf('fifo')];
+      });
+      for (const plan of plans) {
+        expect(plan).toContain('Hash Join');
+        expect(plan).not.toContain('Nested Loop');
+      }
+      const summary = unwrap(await runAutoReconcile(ledger.context, { kind: 'account', accountId: 'A' }, { strategy: 'reference', dryRun: false }));
+      expect(summary.allocationsCount).toBeGreaterThan(900);
     });
   });
 }
