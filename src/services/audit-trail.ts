@@ -27,14 +27,23 @@ export interface AuditFilter {
  */
 export async function auditTrail(executor: SqlExecutor, organisationId: bigint, filter: AuditFilter, page: { page: number; pageSize: number }): Promise<{ total: number; events: AuditEvent[] }> {
   const params: unknown[] = [organisationId, filter.accountId ?? null, filter.runId ?? null];
+  // Filtered by account, the allocations are those of the account's credits (each allocation has
+  // one credit, in its account), found through the credit index; otherwise all of the organisation's.
+  // (Unfiltered, $2 is still named so that every parameter has a type.)
+  const allocations = filter.accountId === undefined
+    ? '(select * from allocation where $2::text is null) a'
+    : `(select a.* from document_balance credit
+        join account acc on acc.org_id = credit.org_id and acc.id = credit.account_id
+        join allocation a on a.org_id = credit.org_id and a.credit_id = credit.document_id
+        where credit.org_id = $1 and acc.external_id = $2 and credit.side = 'credit') a`;
   const events = `
     select a.id, 'allocated' as action, a.created_at as at, a.created_by as actor, a.source, a.run_id, null::text as removal_reason, a.account_id, a.credit_id, a.debit_id, a.amount_minor
-    from allocation a join account acc on acc.org_id = a.org_id and acc.id = a.account_id
-    where a.org_id = $1 and ($2::text is null or acc.external_id = $2) and ($3::bigint is null or a.run_id = $3)
+    from ${allocations}
+    where a.org_id = $1 and ($3::bigint is null or a.run_id = $3)
     union all
     select a.id, 'removed', a.removed_at, a.removed_by, a.source, a.run_id, a.removal_reason, a.account_id, a.credit_id, a.debit_id, a.amount_minor
-    from allocation a join account acc on acc.org_id = a.org_id and acc.id = a.account_id
-    where a.org_id = $1 and a.removed_at is not null and ($2::text is null or acc.external_id = $2) and ($3::bigint is null or a.run_id = $3)`;
+    from ${allocations}
+    where a.org_id = $1 and a.removed_at is not null and ($3::bigint is null or a.run_id = $3)`;
   const [count] = await executor.query<{ total: bigint }>(`select count(*) as total from (${events}) e`, params);
   const rows = await executor.query<{ id: bigint; action: 'allocated' | 'removed'; at: Date; actor: string; source: string; run_id: bigint | null; removal_reason: string | null; account: string; receipt: string; target: string; amount_minor: bigint }>(
     `select e.id, e.action, e.at, e.actor, e.source, e.run_id, e.removal_reason, acc.external_id as account, c.external_id as receipt, d.external_id as target, e.amount_minor
