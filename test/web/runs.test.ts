@@ -135,7 +135,7 @@ describe.skipIf(!chromiumPresent)('auto-reconcile from the accounts list in Chro
     await expect.poll(() => page.getByTestId('undo-result').textContent()).toContain(`${planned} allocations removed`);
     await expect.poll(() => Promise.all(targets.map((target) => unreconciledOf(target.accountId)))).toEqual(before);
     await expect.poll(() => page.locator('.run-status').getAttribute('data-status')).toBe('undone');
-    expect(await page.locator('.run-status').textContent()).toMatch(/^Undone \w{3} \d{1,2}, \d{4}/);
+    expect(await page.locator('.run-status').textContent()).toMatch(/^Undone: \w{3} \d{1,2}, \d{4}/);
   });
 });
 
