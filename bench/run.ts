@@ -27,6 +27,7 @@ import type { TallyContext } from '../src/services/context.ts';
 import { createOrganisation } from '../src/services/organisations.ts';
 import type { Database } from '../src/storage/database.ts';
 import { createLargeAccount } from './large-account.ts';
+import { measureListLatency, printListLatency, type ListLatency } from './list-latency.ts';
 import { migrate } from '../src/storage/migrate.ts';
 import { openPgliteDatabase } from '../src/storage/pglite-database.ts';
 
@@ -191,6 +192,7 @@ interface EngineFigures {
   readonly largeAccountDocuments: number;
   readonly largeAccountAllocations: number;
   readonly largeAccountSeconds: number;
+  readonly listLatencies: readonly ListLatency[];
 }
 
 function log(message: string): void {
@@ -211,7 +213,10 @@ async function benchEngine(engine: EngineName, settings: Settings): Promise<Engi
     );
     const context: TallyContext = { database, organisation: generated.organisation, actor: 'bench' };
     const before = await countOpenDocuments(database, generated.organisation.id);
-    log(`${engine}: ${before.documents} documents (${before.open} open) in ${(generated.durationMs / 1000).toFixed(1)} s; reconciling all accounts`);
+    log(`${engine}: ${before.documents} documents (${before.open} open) in ${(generated.durationMs / 1000).toFixed(1)} s; timing the lists`);
+    // Before reconciling, when most accounts have something unreconciled: the lists at their fullest.
+    const listLatencies = await measureListLatency(context, accounts);
+    log(`${engine}: reconciling all accounts`);
 
     global.gc?.();
     const startedMs = performance.now();
@@ -235,7 +240,7 @@ async function benchEngine(engine: EngineName, settings: Settings): Promise<Engi
       engine, accounts, documents: before.documents, openBefore: before.open, generateSeconds: generated.durationMs / 1000,
       allocations: summary.allocationsCount, reconcileSeconds, copyFloorSeconds,
       rssBeforeBytes: measured.rssBeforeBytes, rssPeakBytes: measured.rssPeakBytes,
-      largeAccountDocuments: largeOpen.open, largeAccountAllocations: largeSummary.allocationsCount, largeAccountSeconds,
+      largeAccountDocuments: largeOpen.open, largeAccountAllocations: largeSummary.allocationsCount, largeAccountSeconds, listLatencies,
     };
   } finally {
     await bench.close();
@@ -277,6 +282,7 @@ async function main(): Promise<void> {
   for (const engine of settings.engines) figures.push(await benchEngine(engine, settings));
   process.stdout.write(`\nTally bench, seed ${settings.seed}, Node ${process.version}, peak RSS of the process ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB\n`);
   printTable(figures);
+  for (const figure of figures) printListLatency(figure.engine, figure.accounts, figure.listLatencies);
   // The HTTP part runs against PostgreSQL, the engine a server with concurrent clients uses.
   if (settings.engines.includes('postgres') && process.env.BENCH_HTTP !== 'no') printHttpFigures(await benchHttp(settings.serverUrl));
 }

@@ -56,6 +56,12 @@ for (const dialect of dialects) {
       await http.request('POST', '/receipts', { receipt_id: 'D-1', account_id: 'A-3', date: '2026-10-02', kind: 'deposit', amount: '50.00' });
       const unreconciled = (await http.request('GET', '/unreconciled?search=gagnon')).json();
       expect(unreconciled.accounts).toEqual([{ account_id: 'A-3', owner_name: 'Luc Gagnon', remaining: '50.00', documents: [{ document_id: 'D-1', kind: 'deposit', date: '2026-10-02', amount: '50.00', remaining: '50.00' }] }]);
+      // Paged after the totals: a page past the end is empty but still says how many match.
+      const all = (await http.request('GET', '/unreconciled?sort=remaining&page_size=10')).json();
+      expect(all.total).toBeGreaterThanOrEqual(1);
+      const remainders = all.accounts.map((account: { remaining: string }) => Number(account.remaining));
+      expect(remainders).toEqual([...remainders].sort((a, b) => b - a));
+      expect((await http.request('GET', `/unreconciled?page=${Math.ceil(all.total / 10) + 1}&page_size=10`)).json()).toMatchObject({ total: all.total, accounts: [] });
       const over = await http.request('POST', '/allocations', { lines: [{ receipt_id: 'D-1', target_id: 'I-4', amount: '30.00' }, { receipt_id: 'D-1', target_id: 'I-5', amount: '30.00' }] });
       expect(over.json().error).toMatchObject({ code: 'exceeds_credit_remaining', details: { path: 'lines[1].amount' } });
       const made = await http.request('POST', '/allocations', { lines: [{ receipt_id: 'D-1', target_id: 'I-4', amount: '30.00' }, { receipt_id: 'D-1', target_id: 'I-5', amount: '20.00' }] });
