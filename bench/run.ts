@@ -14,6 +14,7 @@
  * postgres://postgres@127.0.0.1:5432/postgres, and dropped afterwards.
  */
 import { PGlite } from '@electric-sql/pglite';
+import assert from 'node:assert/strict';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import pg from 'pg';
@@ -22,9 +23,8 @@ import { generateOrganisation } from '../src/generate/generate-organisation.ts';
 import { benchHttp, printHttpFigures } from './http-bench.ts';
 import { createPostgresTestDatabase } from '../test/support/dialects.ts';
 import { unwrap } from '../src/core/outcome.ts';
-import { runAutoReconcile } from '../src/services/auto-reconcile.ts';
+import { runAutoReconcile, undoRun } from '../src/services/auto-reconcile.ts';
 import type { TallyContext } from '../src/services/context.ts';
-import { createOrganisation } from '../src/services/organisations.ts';
 import type { Database } from '../src/storage/database.ts';
 import { createLargeAccount } from './large-account.ts';
 import { measureListLatency, printListLatency, type ListLatency } from './list-latency.ts';
@@ -187,6 +187,7 @@ interface EngineFigures {
   readonly allocations: number;
   readonly reconcileSeconds: number;
   readonly copyFloorSeconds: number;
+  readonly undoSeconds: number;
   readonly rssBeforeBytes: number;
   readonly rssPeakBytes: number;
   readonly largeAccountDocuments: number;
@@ -229,6 +230,12 @@ async function benchEngine(engine: EngineName, settings: Settings): Promise<Engi
     const copyFloorSeconds = (await bench.copyFloorMs(rows)) / 1000;
     rows.length = 0;
 
+    log(`${engine}: undoing the run`);
+    const undoStartedMs = performance.now();
+    const undone = unwrap(await undoRun(context, summary.runId!));
+    const undoSeconds = (performance.now() - undoStartedMs) / 1000;
+    assert(undone.allocationsRemoved === summary.allocationsCount, 'the undo removes every allocation of the run');
+
     log(`${engine}: one account with ${settings.largeAccountDocuments} open documents`);
     const large = await createLargeAccount(database, settings.largeAccountDocuments);
     const largeOpen = await countOpenDocuments(database, large.organisation.id);
@@ -238,7 +245,7 @@ async function benchEngine(engine: EngineName, settings: Settings): Promise<Engi
 
     return {
       engine, accounts, documents: before.documents, openBefore: before.open, generateSeconds: generated.durationMs / 1000,
-      allocations: summary.allocationsCount, reconcileSeconds, copyFloorSeconds,
+      allocations: summary.allocationsCount, reconcileSeconds, copyFloorSeconds, undoSeconds,
       rssBeforeBytes: measured.rssBeforeBytes, rssPeakBytes: measured.rssPeakBytes,
       largeAccountDocuments: largeOpen.open, largeAccountAllocations: largeSummary.allocationsCount, largeAccountSeconds, listLatencies,
     };
@@ -263,6 +270,7 @@ function printTable(figures: readonly EngineFigures[]): void {
     ['allocations/s', ...figures.map((figure) => number(Math.round(figure.allocations / figure.reconcileSeconds)))],
     ['COPY floor, s', ...figures.map((figure) => seconds(figure.copyFloorSeconds))],
     ['reconcile / COPY floor', ...figures.map((figure) => `${(figure.reconcileSeconds / figure.copyFloorSeconds).toFixed(1)}x`)],
+    ['undo the run, s', ...figures.map((figure) => seconds(figure.undoSeconds))],
     ['RSS before reconcile', ...figures.map((figure) => mebibytes(figure.rssBeforeBytes))],
     ['RSS peak during reconcile', ...figures.map((figure) => mebibytes(figure.rssPeakBytes))],
     ['RSS growth', ...figures.map((figure) => mebibytes(figure.rssPeakBytes - figure.rssBeforeBytes))],

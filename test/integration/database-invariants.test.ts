@@ -131,6 +131,21 @@ for (const dialect of dialects) {
       await expect(insert('P1', 'I1', 100n, { source: 'teleport' })).rejects.toMatchObject({ code: '23514' });
     });
 
+    it('keeps the planner settings the allocation triggers change to themselves', async () => {
+      const { org, insert } = await ledger();
+      const [row] = await insert('P1', 'I1', cents('10.00'));
+      const settings = await test.database.transaction(async (transaction) => {
+        await transaction.query(`select set_config('enable_nestloop', 'off', true)`);
+        await transaction.query(`update allocation set removed_at = now(), removed_by = 'raw', removal_reason = 'manual' where org_id = $1 and id = $2`, [org, row!.id]);
+        const [afterRemoval] = await transaction.query<{ enable_nestloop: string }>('show enable_nestloop');
+        await transaction.query(`select set_config('enable_nestloop', 'on', true)`);
+        await transaction.query(`update allocation set removed_by = removed_by where org_id = $1 and id = $2`, [org, row!.id]);
+        const [afterNoChange] = await transaction.query<{ enable_nestloop: string }>('show enable_nestloop');
+        return [afterRemoval!.enable_nestloop, afterNoChange!.enable_nestloop];
+      });
+      expect(settings).toEqual(['off', 'on']);
+    });
+
     it('refuses to delete an allocation, even a removed one: allocations are history', async () => {
       const { fixture, org, insert } = await ledger();
       const [row] = await insert('P1', 'I1', cents('10.00'));
