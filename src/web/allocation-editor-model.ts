@@ -109,6 +109,8 @@ export interface Validation {
   readonly total: string;
   readonly remaining: string;
   readonly totalError: TotalError | null;
+  /** How many lines have an amount that cannot be saved: in a long list most are out of view. */
+  readonly invalidLinesCount: number;
   readonly valid: boolean;
   /** The body lines of POST /orgs/{org}/allocations (the receipt is always the credit). */
   readonly request: readonly AllocationRequestLine[];
@@ -133,15 +135,28 @@ export function validate(source: EditorDocument, counterparts: readonly EditorDo
     request.push(sourceIsCredit ? { receipt_id: source.document_id, target_id: line.document_id, amount } : { receipt_id: line.document_id, target_id: source.document_id, amount });
     return { error: null, minor: parsed.minor };
   });
-  const lineErrors = lines.some((line) => line.error !== null);
-  const totalError: TotalError | null = totalMinor > sourceLeft ? 'totalOverRemainder' : !lineErrors && request.length === 0 ? 'totalNothing' : null;
+  const invalidLinesCount = lines.filter((line) => line.error !== null).length;
+  const totalError: TotalError | null = totalMinor > sourceLeft ? 'totalOverRemainder' : invalidLinesCount === 0 && request.length === 0 ? 'totalNothing' : null;
   return {
     lines,
     totalMinor,
     total: formatMinor(totalMinor, digits),
     remaining: formatMinor(sourceLeft, digits),
     totalError,
-    valid: !lineErrors && totalError === null,
+    invalidLinesCount,
+    valid: invalidLinesCount === 0 && totalError === null,
     request,
   };
+}
+
+/**
+ * The lines that have an amount (suggested or typed, valid or not), in list order: what "show only
+ * lines with an amount" lists, so a long list can be reviewed before it is saved.
+ */
+export function linesWithAmount(texts: readonly string[]): number[] {
+  const indexes: number[] = [];
+  texts.forEach((text, index) => {
+    if (text.trim() !== '') indexes.push(index);
+  });
+  return indexes;
 }

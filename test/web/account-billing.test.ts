@@ -325,4 +325,135 @@ describe.skipIf(!chromiumPresent)('client billing in Chromium', () => {
     expect(await page.getByTestId('run-result').count()).toBe(0);
     expect(pageErrors).toEqual([]);
   }, 60_000);
+
+  /** The accessible name of the element holding the keyboard focus. */
+  const focusedLabel = () => page.evaluate(() => (globalThis as unknown as { document: { activeElement: { getAttribute(name: string): string | null } | null } }).document.activeElement?.getAttribute('aria-label'));
+  /** Whether `element` is wholly inside the visible part of the scrolled box. */
+  async function isInView(element: Locator, scroller: Locator): Promise<boolean> {
+    const box = (await element.boundingBox())!;
+    const view = (await scroller.boundingBox())!;
+    return box.y >= view.y && box.y + box.height <= view.y + view.height;
+  }
+  /** The line of the editor at `index`, oldest first: INV-1-2 (INV-1-1 was reconciled at import), then both items of each later invoice. */
+  const lineAt = (index: number) => (index === 0 ? 'INV-1-2' : `INV-${Math.floor((index + 3) / 2)}-${index % 2 === 1 ? 1 : 2}`);
+
+  it('reconciles a payment by hand against 2,499 open charges: a window of lines, Tab beyond it, amounts kept out of view, saved at once', async () => {
+    await page.goto(`${base}/orgs/${slug}/accounts/A5000`);
+    const payment = `P-${invoicesCount - 1}`;
+    await page.getByRole('button', { name: `Reconcile ${payment}…` }).click();
+    const editor = page.getByRole('dialog', { name: `Reconcile payment ${payment}` });
+    await editor.waitFor();
+    const scroller = editor.getByRole('region', { name: '2,499 open documents, oldest first' });
+    const lineRows = editor.locator('tr[data-line]');
+    const amountOf = (documentId: string) => editor.getByLabel(`Amount for ${documentId}`, { exact: true });
+
+    // It says how many open charges it lists; only a window of them is in the page.
+    expect(await editor.getByTestId('editor-lines-count').textContent()).toBe('2,499 open documents, oldest first');
+    expect(await editor.locator('table').getAttribute('aria-rowcount')).toBe('2501');
+    await lineRows.first().waitFor();
+    expect(await lineRows.count()).toBeGreaterThan(5);
+    expect(await lineRows.count()).toBeLessThan(200);
+    // Oldest first, with the suggestion: the payment's 100.00 over the two oldest open items.
+    expect(await lineRows.evaluateAll((rows) => rows.slice(0, 3).map((row) => `${row.getAttribute('data-line')}@${row.getAttribute('aria-rowindex')}`))).toEqual(['INV-1-2@2', 'INV-2-1@3', 'INV-2-2@4']);
+    expect(await amountOf('INV-1-2').inputValue()).toBe('40.00');
+    expect(await amountOf('INV-2-1').inputValue()).toBe('60.00');
+    expect(await amountOf('INV-2-2').inputValue()).toBe('');
+    expect(await editor.getByTestId('editor-total').textContent()).toBe('100.00 of 100.00');
+
+    // Tab through 40 amounts, past the lines rendered when the editor opened.
+    const initiallyRendered = await lineRows.count();
+    expect(initiallyRendered).toBeLessThan(40);
+    await amountOf('INV-1-2').focus();
+    for (let press = 0; press < 40; press += 1) await page.keyboard.press('Tab');
+    expect(await focusedLabel()).toBe(`Amount for ${lineAt(40)}`);
+    expect(await isInView(amountOf(lineAt(40)), scroller)).toBe(true);
+
+    // Scrolled far away, the line being edited stays in the page, the last one before a gap; Tab
+    // from it brings the next line (not rendered until then) into the page and into view.
+    await scroller.evaluate((element) => element.scrollTo({ top: element.scrollHeight / 2 }));
+    await expect.poll(() => editor.locator(`tr[data-line="${lineAt(39)}"]`).count()).toBe(0);
+    expect(await editor.locator(`tr[data-line="${lineAt(41)}"]`).count()).toBe(0);
+    expect(await editor.locator(`tr[data-line="${lineAt(40)}"]`).getAttribute('aria-rowindex')).toBe('42');
+    expect(await focusedLabel()).toBe(`Amount for ${lineAt(40)}`);
+    await page.keyboard.press('Tab');
+    await expect.poll(focusedLabel).toBe(`Amount for ${lineAt(41)}`);
+    await expect.poll(() => isInView(amountOf(lineAt(41)), scroller)).toBe(true);
+    // Shift+Tab, likewise, from the first rendered line.
+    await scroller.evaluate((element) => element.scrollTo({ top: element.scrollHeight / 2 }));
+    await expect.poll(() => editor.locator(`tr[data-line="${lineAt(40)}"]`).count()).toBe(0);
+    await page.keyboard.press('Shift+Tab');
+    await expect.poll(focusedLabel).toBe(`Amount for ${lineAt(40)}`);
+    await expect.poll(() => isInView(amountOf(lineAt(40)), scroller)).toBe(true);
+
+    // An amount changed at the top, then the last line, at the end of the list.
+    await scroller.evaluate((element) => element.scrollTo({ top: 0 }));
+    await amountOf('INV-2-1').fill('25.00');
+    await expect.poll(() => editor.getByTestId('editor-total').textContent()).toBe('65.00 of 100.00');
+    // The line being edited stays in the page wherever the list scrolls; once the focus has left it, it goes.
+    await scroller.evaluate((element) => element.scrollTo({ top: element.scrollHeight / 2 }));
+    await expect.poll(() => editor.locator('tr[data-line="INV-2-2"]').count()).toBe(0);
+    expect(await editor.locator('tr[data-line="INV-2-1"]').count()).toBe(1);
+    await scroller.focus();
+    const lastLine = editor.locator(`tr[data-line="INV-${invoicesCount}-2"]`);
+    await expect
+      .poll(async () => {
+        await scroller.evaluate((element) => element.scrollTo({ top: element.scrollHeight }));
+        return lastLine.count();
+      })
+      .toBe(1);
+    expect(await lastLine.getAttribute('aria-rowindex')).toBe('2500');
+    expect(await editor.locator('tr[data-line="INV-2-1"]').count()).toBe(0);
+    expect(await lineRows.count()).toBeLessThan(200);
+    const last = amountOf(`INV-${invoicesCount}-2`);
+    const save = editor.getByRole('button', { name: 'Save' });
+    // More than the line's remainder: the message at the line, and how many lines are wrong below the list.
+    await last.fill('40.01');
+    await expect.poll(() => last.getAttribute('aria-invalid')).toBe('true');
+    expect(await editor.locator(`#${await last.getAttribute('aria-describedby')}`).textContent()).toBe('More than this document’s remainder (40.00).');
+    expect(await editor.getByTestId('editor-invalid-lines').textContent()).toBe('1 line has an amount that cannot be saved.');
+    expect(await save.isDisabled()).toBe(true);
+    // Within the line but over what the payment has left.
+    await last.fill('40.00');
+    await expect.poll(() => last.getAttribute('aria-invalid')).toBe(null);
+    expect(await editor.getByTestId('editor-invalid-lines').count()).toBe(0);
+    expect(await editor.getByTestId('editor-total').textContent()).toBe('105.00 of 100.00');
+    expect(await editor.getByText('The total is more than what is left to reconcile (100.00).').count()).toBe(1);
+    expect(await save.isDisabled()).toBe(true);
+    await last.fill('35.00');
+    await expect.poll(() => editor.getByTestId('editor-total').textContent()).toBe('100.00 of 100.00');
+    expect(await save.isEnabled()).toBe(true);
+
+    // Back at the top, the amounts typed there are still there: they live in the editor, not in the inputs.
+    await scroller.focus();
+    await scroller.evaluate((element) => element.scrollTo({ top: 0 }));
+    await expect.poll(() => amountOf('INV-2-1').count()).toBe(1);
+    expect(await amountOf('INV-2-1').inputValue()).toBe('25.00');
+    expect(await amountOf('INV-1-2').inputValue()).toBe('40.00');
+    expect(await lastLine.count()).toBe(0);
+
+    // Only the lines with an amount, to review what will be saved; then every line again.
+    const onlyWithAmount = editor.getByRole('checkbox', { name: 'Show only lines with an amount' });
+    await onlyWithAmount.check();
+    await expect.poll(() => editor.getByTestId('editor-lines-count').textContent()).toBe('Lines with an amount: 3 of 2,499 open documents');
+    expect(await lineRows.evaluateAll((rows) => rows.map((row) => row.getAttribute('data-line')))).toEqual(['INV-1-2', 'INV-2-1', `INV-${invoicesCount}-2`]);
+    expect(await editor.locator('table').getAttribute('aria-rowcount')).toBe('5');
+    expect(await last.inputValue()).toBe('35.00');
+    await onlyWithAmount.uncheck();
+    await expect.poll(() => editor.getByTestId('editor-lines-count').textContent()).toBe('2,499 open documents, oldest first');
+    expect(await editor.locator('table').getAttribute('aria-rowcount')).toBe('2501');
+
+    // Saved at once: the payment is used up, the newest invoice's last item is paid in part.
+    await save.click();
+    await editor.waitFor({ state: 'detached' });
+    await expect.poll(() => statusOf(payment)).toBe('full');
+    await expect.poll(() => page.getByTestId('account-notice').textContent()).toBe('Reconciliation saved.');
+    expect(await statusOf(`INV-${invoicesCount}-2`)).toBe('partial');
+    expect(await rowOf(`INV-${invoicesCount}-2`).locator('td').nth(8).textContent()).toBe('5.00');
+    await page.getByRole('button', { name: `Show reconciliations of ${payment}` }).click();
+    const panel = page.locator(`#doc-${payment}-allocations`);
+    await panel.locator('tbody tr').first().waitFor();
+    const made = await panel.locator('tbody tr').evaluateAll((rows) => rows.map((row) => [...row.querySelectorAll('td')].slice(1, 3).map((cell) => cell.textContent).join(' ')));
+    expect(made.sort()).toEqual(['INV-1-2 40.00', `INV-${invoicesCount}-2 35.00`, 'INV-2-1 25.00']);
+    expect(pageErrors).toEqual([]);
+  }, 120_000);
 });

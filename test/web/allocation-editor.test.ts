@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { canReconcile, counterpartsOf, formatMinor, parseAmount, suggest, validate, type EditorDocument } from '../../src/web/allocation-editor-model.ts';
+import { canReconcile, counterpartsOf, formatMinor, linesWithAmount, parseAmount, suggest, validate, type EditorDocument } from '../../src/web/allocation-editor-model.ts';
+import { editorLinesRenderedWhole, isLongLineList, renderedLineIndexes, unrenderedTabTarget } from '../../src/web/components/allocation-editor-layout.ts';
 
 const doc = (document_id: string, kind: string, date: string, remaining: string, extra: Partial<EditorDocument> = {}): EditorDocument => ({ document_id, kind, date, remaining, voided: false, invoice_id: null, position: null, ...extra });
 
@@ -51,6 +52,17 @@ describe('allocation editor model', () => {
     expect(result.valid).toBe(lineErrors.every((error) => error === null) && totalError === null);
   });
 
+  it('counts the lines whose amount cannot be saved, wherever they are in the list', () => {
+    const lines = counterpartsOf(byId('P1'), documents);
+    expect(validate(byId('P1'), lines, ['50.01', 'abc', '1']).invalidLinesCount).toBe(2);
+    expect(validate(byId('P1'), lines, ['50.00', '20.00', '0.01']).invalidLinesCount).toBe(0);
+  });
+
+  it('lists the lines with an amount, suggested or typed, valid or not, in list order', () => {
+    expect(linesWithAmount(['50.00', '', ' ', 'abc', '0'])).toEqual([0, 3, 4]);
+    expect(linesWithAmount(['', ''])).toEqual([]);
+  });
+
   it('says how much is left on an over-remainder line', () => {
     const result = validate(byId('P1'), counterpartsOf(byId('P1'), documents), ['', '30.01', '']);
     expect(result.lines[1]).toMatchObject({ error: 'amountOverLine', max: '30.00' });
@@ -72,5 +84,24 @@ describe('allocation editor model', () => {
     expect(formatMinor(5n, 2)).toBe('0.05');
     expect(formatMinor(1234n, 3)).toBe('1.234');
     expect(formatMinor(7n, 0)).toBe('7');
+  });
+});
+
+describe('allocation editor layout', () => {
+  it('renders a short list whole and a long one as its window plus the pinned lines', () => {
+    expect(isLongLineList(editorLinesRenderedWhole)).toBe(false);
+    expect(isLongLineList(editorLinesRenderedWhole + 1)).toBe(true);
+    expect(renderedLineIndexes([0, 1], [null, null], 4)).toEqual([0, 1, 2, 3]);
+    expect(renderedLineIndexes([10, 11, 12], [2, 60], 2_499)).toEqual([2, 10, 11, 12, 60]);
+    expect(renderedLineIndexes([10, 11], [null, 2_499], 2_499)).toEqual([10, 11]);
+  });
+
+  it('takes Tab to the neighbouring line only when the browser cannot: it exists and is not rendered', () => {
+    const rendered = new Set([5, 20, 21, 22]);
+    expect(unrenderedTabTarget(5, false, 100, rendered)).toBe(6);
+    expect(unrenderedTabTarget(20, true, 100, rendered)).toBe(19);
+    expect(unrenderedTabTarget(20, false, 100, rendered)).toBe(null);
+    expect(unrenderedTabTarget(99, false, 100, new Set([99]))).toBe(null);
+    expect(unrenderedTabTarget(0, true, 100, new Set([0]))).toBe(null);
   });
 });

@@ -1,10 +1,13 @@
-import { useMemo, useState } from 'react';
+import { useCallback, useLayoutEffect, useMemo, useRef, useState, type FocusEvent, type KeyboardEvent } from 'react';
+import { defaultRangeExtractor, useVirtualizer, type Range } from '@tanstack/react-virtual';
 import { allocationApi, ApiError, type StatementDocument } from '../api.ts';
 import { useI18n, type Translate } from '../i18n.tsx';
-import { counterpartsOf, sideOf, suggest, validate } from '../allocation-editor-model.ts';
+import { counterpartsOf, linesWithAmount, sideOf, suggest, validate } from '../allocation-editor-model.ts';
 import { descriptionOf, kindLabels } from '../document-labels.ts';
 import { ConfirmDialog } from './ConfirmDialog.tsx';
 import { Modal } from './Modal.tsx';
+import { isLongLineList, renderedLineIndexes, unrenderedTabTarget } from './allocation-editor-layout.ts';
+import { ariaRowIndexOf, sliceWithGaps } from './document-table-layout.ts';
 
 /** An API refusal in words, in the page's language (the server's own message kept for detail). */
 export function apiErrorText(error: unknown, t: Translate): string {
@@ -16,19 +19,88 @@ export function apiErrorText(error: unknown, t: Translate): string {
   return t('apiErrorOther', { message: error.message });
 }
 
+/** A line with its amount input, before it is measured; measured lines (taller with an error) replace the guess. */
+const editorLineEstimatePx = 50;
+/** Lines rendered beyond each edge of the view of a long list, so Tab and fast scrolling find lines already there. */
+const editorLinesOverscan = 10;
+const editorColumnsCount = 5;
+
 /**
  * Manual reconciliation of one document: the other side's open documents, oldest first, pre-filled
  * with the oldest-first suggestion; amounts checked as they are typed; all lines saved at once.
+ * Every amount lives in `texts` (the model), never only in an input: a long list (thousands of
+ * open documents) renders only the lines around the view, like the document table, and a line
+ * scrolled out and back shows what was typed in it.
  */
 export function AllocationEditor({ org, source, documents, onClose, onSaved }: { org: string; source: StatementDocument; documents: readonly StatementDocument[]; onClose: () => void; onSaved: () => void }) {
   const { t, money, date } = useI18n();
   const lines = useMemo(() => counterpartsOf(source, documents), [source, documents]);
   const [texts, setTexts] = useState<string[]>(() => suggest(source, lines));
+  // "Show only lines with an amount": the lines that had one when it was ticked, left as they are
+  // while it stays ticked, so a line whose amount is being cleared or retyped does not vanish.
+  const [onlyLines, setOnlyLines] = useState<readonly number[] | null>(null);
   const [saving, setSaving] = useState(false);
   const [apiError, setApiError] = useState<string | null>(null);
-  const check = validate(source, lines, texts);
+  const check = useMemo(() => validate(source, lines, texts), [source, lines, texts]);
   const isCredit = sideOf(source.kind) === 'credit';
   const titleId = `editor-title-${source.document_id}`;
+  const countId = `${titleId}-count`;
+  const invalidLinesId = `${titleId}-invalid-lines`;
+  const totalErrorId = `${titleId}-total-error`;
+  /** The line (index into `lines`) at each position of the table. */
+  const shown = useMemo(() => onlyLines ?? lines.map((_, index) => index), [onlyLines, lines]);
+  const inputIdOf = (line: StatementDocument) => `allocate-${source.document_id}-${line.document_id}`;
+
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const headRef = useRef<HTMLTableSectionElement>(null);
+  // The lines start below the header row, which is inside the scrolled box (it sticks to its top).
+  const [headHeightPx, setHeadHeightPx] = useState(editorLineEstimatePx);
+  useLayoutEffect(() => {
+    const height = headRef.current?.offsetHeight;
+    if (height && height !== headHeightPx) setHeadHeightPx(height);
+  });
+
+  // Kept rendered whatever the scroll position: the line holding the focus (being edited), and the
+  // line Tab is moving to when it was not rendered (focused once it is, which scrolls it into view).
+  const focusedPosition = useRef<number | null>(null);
+  const [tabTarget, setTabTarget] = useState<number | null>(null);
+  const rangeExtractor = useCallback((range: Range) => renderedLineIndexes(defaultRangeExtractor(range), [focusedPosition.current, tabTarget], range.count), [tabTarget]);
+  const getItemKey = useCallback((position: number) => lines[shown[position] ?? -1]?.document_id ?? position, [lines, shown]);
+  const virtualizer = useVirtualizer({
+    count: shown.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => editorLineEstimatePx,
+    getItemKey,
+    overscan: editorLinesOverscan,
+    scrollMargin: headHeightPx,
+    rangeExtractor,
+  });
+  const placedRows = virtualizer.getVirtualItems();
+  const slices = sliceWithGaps(placedRows, headHeightPx, headHeightPx + virtualizer.getTotalSize());
+  const renderedPositions = new Set(placedRows.map((row) => row.index));
+
+  useLayoutEffect(() => {
+    if (tabTarget === null) return;
+    const line = lines[shown[tabTarget] ?? -1];
+    if (line) document.getElementById(inputIdOf(line))?.focus();
+    setTabTarget(null);
+  });
+
+  /** Tab past the last rendered line (or Shift+Tab before the first) goes to the next line, not out of the list. */
+  const onAmountKeyDown = (event: KeyboardEvent<HTMLInputElement>, position: number) => {
+    if (event.key !== 'Tab' || event.altKey || event.ctrlKey || event.metaKey) return;
+    const target = unrenderedTabTarget(position, event.shiftKey, shown.length, renderedPositions);
+    if (target === null) return;
+    event.preventDefault();
+    setTabTarget(target);
+  };
+  const onLinesBlur = (event: FocusEvent<HTMLTableSectionElement>) => {
+    if (!event.currentTarget.contains(event.relatedTarget as Node | null)) focusedPosition.current = null;
+  };
+  const showOnlyWithAmount = (only: boolean) => {
+    focusedPosition.current = null;
+    setOnlyLines(only ? linesWithAmount(texts) : null);
+  };
 
   async function save() {
     if (!check.valid || saving) return;
@@ -43,6 +115,7 @@ export function AllocationEditor({ org, source, documents, onClose, onSaved }: {
     }
   }
 
+  const saveDescribedBy = [check.invalidLinesCount > 0 ? invalidLinesId : null, check.totalError ? totalErrorId : null].filter(Boolean).join(' ');
   return (
     <Modal titleId={titleId} onClose={onClose} className="allocation-editor">
       <form
@@ -58,68 +131,127 @@ export function AllocationEditor({ org, source, documents, onClose, onSaved }: {
         {lines.length === 0 ? (
           <p className="notice">{t('editorNoCounterparts')}</p>
         ) : (
-          <table className="data-table editor-table">
-            <thead>
-              <tr>
-                <th scope="col">{t('document')}</th>
-                <th scope="col">{t('date')}</th>
-                <th scope="col">{t('description')}</th>
-                <th scope="col" className="number">{t('remaining')}</th>
-                <th scope="col" className="number">{t('amount')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {lines.map((line, index) => {
-                const lineCheck = check.lines[index];
-                const error = lineCheck?.error ?? null;
-                const inputId = `allocate-${source.document_id}-${line.document_id}`;
-                return (
-                  <tr key={line.document_id} data-line={line.document_id}>
-                    <td className="mono">
-                      {t(kindLabels[line.kind])} {line.document_id}
-                    </td>
-                    <td className="nowrap">{date(line.date)}</td>
-                    <td>{descriptionOf(line, t)}</td>
-                    <td className="number">{money(line.remaining)}</td>
-                    <td className="number amount-cell">
-                      <input
-                        id={inputId}
-                        type="text"
-                        inputMode="decimal"
-                        autoComplete="off"
-                        className="amount-input"
-                        aria-label={t('editorAmountFor', { id: line.document_id })}
-                        aria-invalid={error ? true : undefined}
-                        aria-describedby={error ? `${inputId}-error` : undefined}
-                        value={texts[index] ?? ''}
-                        onChange={(event) => {
-                          const value = event.target.value;
-                          setTexts((previous) => previous.map((text, at) => (at === index ? value : text)));
-                        }}
-                      />
-                      {error && (
-                        <span id={`${inputId}-error`} className="field-error">
-                          {t(error, { max: money(lineCheck?.max ?? '') })}
-                        </span>
-                      )}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-            <tfoot>
-              <tr>
-                <th scope="row" colSpan={4} className="number">{t('editorTotal')}</th>
-                <td className={`number strong${check.totalError === 'totalOverRemainder' ? ' over' : ''}`} data-testid="editor-total">
-                  {t('editorTotalOf', { total: money(check.total), remaining: money(check.remaining) })}
-                </td>
-              </tr>
-            </tfoot>
-          </table>
+          <>
+            <div className="editor-lines-bar">
+              <p id={countId} data-testid="editor-lines-count">
+                {onlyLines ? t('editorLinesWithAmountCount', { shown: shown.length, count: lines.length }) : t('editorLinesCount', { count: lines.length })}
+              </p>
+              {isLongLineList(lines.length) && (
+                <label className="checkbox">
+                  <input type="checkbox" checked={onlyLines !== null} onChange={(event) => showOnlyWithAmount(event.target.checked)} />
+                  {t('editorOnlyWithAmount')}
+                </label>
+              )}
+            </div>
+            {shown.length === 0 ? (
+              <p className="notice">{t('editorNoLineWithAmount')}</p>
+            ) : (
+              <div
+                ref={scrollRef}
+                className="editor-scroll"
+                role="region"
+                aria-labelledby={countId}
+                // Focusable when long, like the document list: the keyboard can scroll far, then Tab into the lines there.
+                tabIndex={isLongLineList(shown.length) ? 0 : undefined}
+                data-testid="editor-scroll"
+              >
+                <table className="data-table editor-table" aria-rowcount={shown.length + 2}>
+                  <colgroup>
+                    <col className="column-document" />
+                    <col className="column-date" />
+                    <col />
+                    <col className="column-amount" />
+                    <col className="column-input" />
+                  </colgroup>
+                  <thead ref={headRef}>
+                    <tr aria-rowindex={1}>
+                      <th scope="col">{t('document')}</th>
+                      <th scope="col">{t('date')}</th>
+                      <th scope="col">{t('description')}</th>
+                      <th scope="col" className="number">{t('remaining')}</th>
+                      <th scope="col" className="number">{t('amount')}</th>
+                    </tr>
+                  </thead>
+                  <tbody onBlur={onLinesBlur}>
+                    {slices.map((slice) => {
+                      if (slice.kind === 'gap') {
+                        return (
+                          <tr key={slice.key} className="gap-row" aria-hidden="true">
+                            <td colSpan={editorColumnsCount} style={{ height: `${slice.heightPx}px` }} />
+                          </tr>
+                        );
+                      }
+                      const position = slice.row.index;
+                      const index = shown[position]!;
+                      const line = lines[index]!;
+                      const lineCheck = check.lines[index];
+                      const error = lineCheck?.error ?? null;
+                      const inputId = inputIdOf(line);
+                      return (
+                        <tr
+                          key={slice.row.key}
+                          ref={virtualizer.measureElement}
+                          data-index={position}
+                          aria-rowindex={ariaRowIndexOf(position, [])}
+                          data-line={line.document_id}
+                          onFocus={() => {
+                            focusedPosition.current = position;
+                          }}
+                        >
+                          <td className="mono">
+                            {t(kindLabels[line.kind])} {line.document_id}
+                          </td>
+                          <td className="nowrap">{date(line.date)}</td>
+                          <td>{descriptionOf(line, t)}</td>
+                          <td className="number">{money(line.remaining)}</td>
+                          <td className="number amount-cell">
+                            <input
+                              id={inputId}
+                              type="text"
+                              inputMode="decimal"
+                              autoComplete="off"
+                              className="amount-input"
+                              aria-label={t('editorAmountFor', { id: line.document_id })}
+                              aria-invalid={error ? true : undefined}
+                              aria-describedby={error ? `${inputId}-error` : undefined}
+                              value={texts[index] ?? ''}
+                              onKeyDown={(event) => onAmountKeyDown(event, position)}
+                              onChange={(event) => {
+                                const value = event.target.value;
+                                setTexts((previous) => previous.map((text, at) => (at === index ? value : text)));
+                              }}
+                            />
+                            {error && (
+                              <span id={`${inputId}-error`} className="field-error">
+                                {t(error, { max: money(lineCheck?.max ?? '') })}
+                              </span>
+                            )}
+                          </td>
+                        </tr>
+                      );
+                    })}
+                  </tbody>
+                  <tfoot>
+                    <tr aria-rowindex={shown.length + 2}>
+                      <th scope="row" colSpan={4} className="number">{t('editorTotal')}</th>
+                      <td className={`number strong${check.totalError === 'totalOverRemainder' ? ' over' : ''}`} data-testid="editor-total">
+                        {t('editorTotalOf', { total: money(check.total), remaining: money(check.remaining) })}
+                      </td>
+                    </tr>
+                  </tfoot>
+                </table>
+              </div>
+            )}
+          </>
         )}
         <div aria-live="polite">
+          {check.invalidLinesCount > 0 && (
+            <p className="field-error total-error" id={invalidLinesId} data-testid="editor-invalid-lines">
+              {t('editorInvalidLines', { count: check.invalidLinesCount })}
+            </p>
+          )}
           {check.totalError && lines.length > 0 && (
-            <p className="field-error total-error" id={`${titleId}-total-error`}>
+            <p className="field-error total-error" id={totalErrorId}>
               {t(check.totalError, { remaining: money(check.remaining) })}
             </p>
           )}
@@ -133,7 +265,7 @@ export function AllocationEditor({ org, source, documents, onClose, onSaved }: {
           <button type="button" className="button secondary" onClick={onClose}>
             {t('editorCancel')}
           </button>
-          <button type="submit" className="button primary" disabled={!check.valid || saving} aria-describedby={check.totalError ? `${titleId}-total-error` : undefined}>
+          <button type="submit" className="button primary" disabled={!check.valid || saving} aria-describedby={saveDescribedBy || undefined}>
             {saving ? t('editorSaving') : t('editorSave')}
           </button>
         </div>
