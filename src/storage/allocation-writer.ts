@@ -124,8 +124,9 @@ async function importedPairs(transaction: SqlExecutor, organisationId: bigint, s
 }
 
 /**
- * Marks allocations removed (kept as history). Both documents are locked in id order first so a
- * removal never deadlocks with an allocation in progress. Returns the ids actually removed.
+ * Marks allocations removed (kept as history). Both documents' balance rows (what allocations
+ * move, and what every writer locks) are locked in id order first, so a removal never deadlocks
+ * with an allocation in progress. Returns the ids actually removed.
  */
 export async function removeAllocations(
   transaction: SqlExecutor,
@@ -137,9 +138,9 @@ export async function removeAllocations(
   const filter = 'allocationIds' in where ? 'a.id = any($2::bigint[])' : 'a.run_id = $2';
   const parameter = 'allocationIds' in where ? [...where.allocationIds] : where.runId;
   await transaction.query(
-    `select d.id from document d where d.org_id = $1 and d.id in (
+    `select b.document_id from document_balance b where b.org_id = $1 and b.document_id in (
        select unnest(array[a.credit_id, a.debit_id]) from allocation a where a.org_id = $1 and ${filter} and a.removed_at is null)
-     order by d.id for update`,
+     order by b.document_id for update`,
     [organisationId, parameter],
   );
   return transaction.query<{ id: bigint; amount_minor: bigint }>(
