@@ -13,11 +13,12 @@ export interface TestDatabase {
 
 export interface Dialect {
   readonly name: 'pglite' | 'postgres';
-  open(): Promise<TestDatabase>;
+  /** A new database with the whole schema, or with no schema at all (`{ schema: false }`). */
+  open(options?: { schema: boolean }): Promise<TestDatabase>;
 }
 
 /** Creates a PostgreSQL database with a random name on the server of TEST_DATABASE_URL. */
-export async function createPostgresTestDatabase(serverUrl: string, poolSize?: number): Promise<TestDatabase & { url: string }> {
+export async function createPostgresTestDatabase(serverUrl: string, poolSize?: number, options = { schema: true }): Promise<TestDatabase & { url: string }> {
   const name = `tally_test_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
@@ -26,7 +27,7 @@ export async function createPostgresTestDatabase(serverUrl: string, poolSize?: n
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   const database = await openPostgresDatabase(url.toString(), poolSize);
-  await migrate(database);
+  if (options.schema) await migrate(database);
   return {
     database,
     url: url.toString(),
@@ -49,13 +50,13 @@ const serverUrl = process.env.TEST_DATABASE_URL;
 export const dialects: readonly Dialect[] = [
   {
     name: 'pglite',
-    async open() {
+    async open(options = { schema: true }) {
       const database = await openPgliteDatabase();
-      await migrate(database);
+      if (options.schema) await migrate(database);
       return { database, drop: () => database.close() };
     },
   },
-  ...(serverUrl ? [{ name: 'postgres' as const, open: () => createPostgresTestDatabase(serverUrl) }] : []),
+  ...(serverUrl ? [{ name: 'postgres' as const, open: (options?: { schema: boolean }) => createPostgresTestDatabase(serverUrl, undefined, options) }] : []),
 ];
 
 export const postgresServerUrl = serverUrl;
