@@ -1,5 +1,6 @@
 import type { AmountMinor } from '../core/money.ts';
 import type { SqlExecutor } from '../storage/database.ts';
+import { unreconciledDocumentCondition } from '../storage/unreconciled-document-sql.ts';
 
 export const accountSorts = ['owner', 'owner_desc', 'account', 'account_desc', 'created', 'created_desc'] as const;
 export type AccountSort = (typeof accountSorts)[number];
@@ -19,8 +20,7 @@ export interface AccountListRow {
   readonly unreconciledCount: number;
 }
 
-const unreconciledCondition = `exists (select 1 from document_balance u where u.org_id = a.org_id and u.account_id = a.id and not u.voided
-                                and u.allocated_minor < u.amount_minor and (u.side = 'credit' or u.kind = 'refund'))`;
+const unreconciledCondition = `exists (select 1 from document_balance u where u.org_id = a.org_id and u.account_id = a.id and ${unreconciledDocumentCondition('u')})`;
 
 /** The SQL condition and parameters of a filter, shared by the list and by "select all matching" runs. */
 export function accountFilterSql(filter: AccountFilter, firstParameter: number): { condition: string; params: unknown[] } {
@@ -63,7 +63,7 @@ export async function listAccounts(
      from (select * from account a where a.org_id = $1 and ${condition} order by ${order} limit ${limit} offset ${offset}) a
      cross join lateral (
        select coalesce(sum(case d.side when 'debit' then d.amount_minor when 'credit' then -d.amount_minor else 0 end), 0)::bigint as balance_minor,
-              count(*) filter (where d.allocated_minor < d.amount_minor and (d.side = 'credit' or d.kind = 'refund')) as unreconciled_count
+              count(*) filter (where ${unreconciledDocumentCondition('d')}) as unreconciled_count
        from document_balance d where d.org_id = a.org_id and d.account_id = a.id and not d.voided) totals
      order by ${order}`,
     [organisationId, ...params, page.pageSize, (page.page - 1) * page.pageSize],

@@ -5,6 +5,7 @@ import { explainOpen, type OpenReason } from '../core/open-explanation.ts';
 import { refuse, type Outcome } from '../core/outcome.ts';
 import { creditStatus, debitStatus, invoiceStatus, type DebitStatus } from '../core/reconciliation-status.ts';
 import { outcomeOf, type TallyContext } from './context.ts';
+import { unreconciledDocumentCondition } from '../storage/unreconciled-document-sql.ts';
 
 export interface DocumentView {
   readonly id: string;
@@ -216,7 +217,7 @@ export async function unreconciledAccounts(context: TallyContext, query: Unrecon
       `with open_account as (
          select b.account_id, sum(b.amount_minor - b.allocated_minor)::bigint as remaining_minor
          from document_balance b
-         where b.org_id = $1 and not b.voided and b.allocated_minor < b.amount_minor and (b.side = 'credit' or b.kind = 'refund')
+         where b.org_id = $1 and ${unreconciledDocumentCondition('b')}
          group by b.account_id),
        matching as materialized (
          select a.id, a.external_id, a.owner_name, o.remaining_minor
@@ -229,8 +230,7 @@ export async function unreconciledAccounts(context: TallyContext, query: Unrecon
                           'documents', (select json_agg(json_build_object('id', d.external_id, 'kind', b.kind, 'date', b.date, 'amount', b.amount_minor::text,
                                                                           'remaining', (b.amount_minor - b.allocated_minor)::text) order by b.date, d.external_id)
                                         from document_balance b join document d on d.org_id = b.org_id and d.id = b.document_id
-                                        where b.org_id = $1 and b.account_id = page.id and not b.voided and b.allocated_minor < b.amount_minor
-                                          and (b.side = 'credit' or b.kind = 'refund')))
+                                        where b.org_id = $1 and b.account_id = page.id and ${unreconciledDocumentCondition('b')}))
                           order by ${order.split(', ').map((key) => `page.${key}`).join(', ')})
                         from page), '[]')::text as accounts`,
       [context.organisation.id, search, pageSize, (page - 1) * pageSize],

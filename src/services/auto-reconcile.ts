@@ -59,12 +59,24 @@ interface BatchResult {
   leftOpenListed: AccountLeftOpen[];
 }
 
+/**
+ * The accounts a batch left open, as the batch statement lists them and as a batch's record keeps
+ * them (JSON, amounts as decimal strings), with the reason each is open.
+ */
+function leftOpenListedOf(accountsListed: string): AccountLeftOpen[] {
+  const listed = JSON.parse(accountsListed) as { accountId: string; openCreditMinor: string; openDebitMinor: string }[];
+  return listed.map((account) => {
+    const openCreditMinor = BigInt(account.openCreditMinor);
+    const openDebitMinor = BigInt(account.openDebitMinor);
+    return { accountId: account.accountId, reason: explainOpen(openCreditMinor, openDebitMinor) as AccountLeftOpen['reason'], openCreditMinor, openDebitMinor };
+  });
+}
+
 async function reconcileBatch(transaction: SqlExecutor, context: TallyContext, runId: bigint, accountIds: readonly bigint[], strategy: ReconciliationStrategy): Promise<BatchResult> {
   await transaction.query(reconcileBatchSettingsSql);
   const [row] = await transaction.query<ReconcileBatchRow>(reconcileBatchSql[strategy], [
     context.organisation.id, accountIds, runId, context.actor, runSummaryAccountsListedMax,
   ]);
-  const listed = JSON.parse(row!.accounts_listed) as { accountId: string; openCreditMinor: string; openDebitMinor: string }[];
   return {
     referencedDebit: Number(row!.referenced_debit_count),
     referencedInvoice: Number(row!.referenced_invoice_count),
@@ -75,11 +87,7 @@ async function reconcileBatch(transaction: SqlExecutor, context: TallyContext, r
       balance_owing: Number(row!.balance_owing_count),
       unreconciled: Number(row!.unreconciled_count),
     },
-    leftOpenListed: listed.map((account) => {
-      const openCreditMinor = BigInt(account.openCreditMinor);
-      const openDebitMinor = BigInt(account.openDebitMinor);
-      return { accountId: account.accountId, reason: explainOpen(openCreditMinor, openDebitMinor) as AccountLeftOpen['reason'], openCreditMinor, openDebitMinor };
-    }),
+    leftOpenListed: leftOpenListedOf(row!.accounts_listed),
   };
 }
 
@@ -230,18 +238,13 @@ class CancelRequested extends Error {
 const concurrentChangeConstraints = new Set(['document_allocated_within_amount', 'document_void_has_no_allocation']);
 
 function batchResultOf(row: { accounts_count: number; referenced_debit_count: bigint; referenced_invoice_count: bigint; oldest_first_count: bigint; allocated_minor: bigint; credit_on_account_count: number; balance_owing_count: number; unreconciled_count: number; accounts_listed: string }): BatchResult {
-  const listed = JSON.parse(row.accounts_listed) as { accountId: string; openCreditMinor: string; openDebitMinor: string }[];
   return {
     referencedDebit: Number(row.referenced_debit_count),
     referencedInvoice: Number(row.referenced_invoice_count),
     oldestFirst: Number(row.oldest_first_count),
     allocatedMinor: row.allocated_minor,
     accountsLeftOpen: { credit_on_account: Number(row.credit_on_account_count), balance_owing: Number(row.balance_owing_count), unreconciled: Number(row.unreconciled_count) },
-    leftOpenListed: listed.map((account) => {
-      const openCreditMinor = BigInt(account.openCreditMinor);
-      const openDebitMinor = BigInt(account.openDebitMinor);
-      return { accountId: account.accountId, reason: explainOpen(openCreditMinor, openDebitMinor) as AccountLeftOpen['reason'], openCreditMinor, openDebitMinor };
-    }),
+    leftOpenListed: leftOpenListedOf(row.accounts_listed),
   };
 }
 
