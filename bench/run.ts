@@ -80,8 +80,12 @@ function readSettings(argv: readonly string[], environment: NodeJS.ProcessEnv): 
 /** A database for one engine, with what the floor measurement needs and a way to remove it. */
 interface BenchDatabase {
   readonly database: Database;
-  /** Times COPY of the given text rows into a bare table with the allocation's columns. */
-  copyFloorMs(rows: readonly string[]): Promise<number>;
+  /**
+   * Times COPY of the given text rows into a bare table with the allocation's columns (the floor),
+   * or, `indexed`, into one with the allocation table's indexes too: what writing the rows costs
+   * before any reconciling, trigger or check.
+   */
+  copyFloorMs(rows: readonly string[], indexed: boolean): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -90,11 +94,11 @@ async function openPostgresBench(serverUrl: string): Promise<BenchDatabase> {
   const scratch = await createPostgresTestDatabase(serverUrl);
   return {
     database: scratch.database,
-    async copyFloorMs(rows) {
+    async copyFloorMs(rows, indexed) {
       const client = new pg.Client({ connectionString: scratch.url });
       await client.connect();
       try {
-        await client.query('create table allocation_copy_floor (like allocation)');
+        await client.query(`create table allocation_copy_floor (like allocation${indexed ? ' including indexes' : ''})`);
         const startedMs = performance.now();
         await pipeline(Readable.from(rows), client.query(copyFrom('copy allocation_copy_floor from stdin')));
         const durationMs = performance.now() - startedMs;
@@ -113,9 +117,9 @@ async function openPgliteBench(): Promise<BenchDatabase> {
   await migrate(database);
   return {
     database,
-    async copyFloorMs(rows) {
+    async copyFloorMs(rows, indexed) {
       // The port does not expose PGlite's blob option, so the floor is taken on a second in-memory
-      // instance of the same engine, with the allocation table's columns.
+      // instance of the same engine, with the allocation table's columns (and indexes).
       const floor = await PGlite.create();
       try {
         const [definition] = await database.query<{ columns: string }>(
@@ -123,6 +127,12 @@ async function openPgliteBench(): Promise<BenchDatabase> {
            from pg_attribute where attrelid = 'allocation'::regclass and attnum > 0 and not attisdropped`,
         );
         await floor.exec(`create table allocation_copy_floor (${definition!.columns})`);
+        if (indexed) {
+          const indexes = await database.query<{ definition: string }>(
+            `select pg_get_indexdef(indexrelid) as definition from pg_index where indrelid = 'allocation'::regclass`,
+          );
+          for (const index of indexes) await floor.exec(index.definition.replace(' ON public.allocation ', ' ON public.allocation_copy_floor '));
+        }
         const blob = new Blob(rows as string[]);
         const startedMs = performance.now();
         await floor.query(`copy allocation_copy_floor from '/dev/blob'`, [], { blob });
@@ -187,6 +197,7 @@ interface EngineFigures {
   readonly allocations: number;
   readonly reconcileSeconds: number;
   readonly copyFloorSeconds: number;
+  readonly copyIndexedSeconds: number;
   readonly undoSeconds: number;
   readonly rssBeforeBytes: number;
   readonly rssPeakBytes: number;
@@ -227,7 +238,8 @@ async function benchEngine(engine: EngineName, settings: Settings): Promise<Engi
     log(`${engine}: ${summary.allocationsCount} allocations in ${reconcileSeconds.toFixed(2)} s; measuring the COPY floor`);
 
     const rows = await allocationRowsOfRun(database, generated.organisation.id, summary.runId!);
-    const copyFloorSeconds = (await bench.copyFloorMs(rows)) / 1000;
+    const copyFloorSeconds = (await bench.copyFloorMs(rows, false)) / 1000;
+    const copyIndexedSeconds = (await bench.copyFloorMs(rows, true)) / 1000;
     rows.length = 0;
 
     log(`${engine}: undoing the run`);
@@ -245,7 +257,7 @@ async function benchEngine(engine: EngineName, settings: Settings): Promise<Engi
 
     return {
       engine, accounts, documents: before.documents, openBefore: before.open, generateSeconds: generated.durationMs / 1000,
-      allocations: summary.allocationsCount, reconcileSeconds, copyFloorSeconds, undoSeconds,
+      allocations: summary.allocationsCount, reconcileSeconds, copyFloorSeconds, copyIndexedSeconds, undoSeconds,
       rssBeforeBytes: measured.rssBeforeBytes, rssPeakBytes: measured.rssPeakBytes,
       largeAccountDocuments: largeOpen.open, largeAccountAllocations: largeSummary.allocationsCount, largeAccountSeconds, listLatencies,
     };
@@ -270,6 +282,8 @@ function printTable(figures: readonly EngineFigures[]): void {
     ['allocations/s', ...figures.map((figure) => number(Math.round(figure.allocations / figure.reconcileSeconds)))],
     ['COPY floor, s', ...figures.map((figure) => seconds(figure.copyFloorSeconds))],
     ['reconcile / COPY floor', ...figures.map((figure) => `${(figure.reconcileSeconds / figure.copyFloorSeconds).toFixed(1)}x`)],
+    ['COPY with allocation indexes, s', ...figures.map((figure) => seconds(figure.copyIndexedSeconds))],
+    ['reconcile / indexed COPY', ...figures.map((figure) => `${(figure.reconcileSeconds / figure.copyIndexedSeconds).toFixed(1)}x`)],
     ['undo the run, s', ...figures.map((figure) => seconds(figure.undoSeconds))],
     ['RSS before reconcile', ...figures.map((figure) => mebibytes(figure.rssBeforeBytes))],
     ['RSS peak during reconcile', ...figures.map((figure) => mebibytes(figure.rssPeakBytes))],

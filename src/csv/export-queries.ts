@@ -198,12 +198,17 @@ const statuses = byId<StatusRecord>(
      from document_balance item
      where item.org_id = $1 and item.invoice_id > $3 and item.invoice_id <= (select max(id) from page)
    ),
-   -- Debits of the page, and items of its invoices, with an active allocation from a scheduled installment.
+   -- Debits of the page, and items of its invoices, with an active allocation from a scheduled
+   -- installment. Allocations are indexed by credit, not by debit, so they are found from the
+   -- scheduled credits of the page's accounts (an allocation's credit and debit share an account;
+   -- an item's account is its invoice's, which is on the page).
    covered_by_scheduled as (
-     select debit.id as debit_id
-     from (select id from page where side = 'debit' union select id from item) debit
-     where exists (select 1 from allocation a join document credit on credit.org_id = $1 and credit.id = a.credit_id
-                   where a.org_id = $1 and a.debit_id = debit.id and a.removed_at is null and credit.scheduled)
+     select distinct a.debit_id
+     from document credit
+     join allocation a on a.org_id = $1 and a.credit_id = credit.id and a.removed_at is null
+     where credit.org_id = $1 and credit.side = 'credit' and credit.scheduled
+       and credit.account_id in (select account_id from page)
+       and a.debit_id in (select id from page where side = 'debit' union select id from item)
    ),
    invoice_items as (
      select item.invoice_id,

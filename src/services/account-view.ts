@@ -84,11 +84,16 @@ export async function accountStatement(context: TallyContext, accountExternalId:
     );
     if (!account) refuse('account_not_found', `No account has the id ${accountExternalId}`, { path: 'account' });
     const records = await context.database.query<DocumentRecord>(
-      `select d.id, d.external_id, d.kind, d.side, d.date, d.amount_minor, balance.allocated_minor, invoice.external_id as invoice_external_id,
+      // Debits covered by a scheduled installment, found from the account's scheduled credits (each
+      // allocation has its credit in the account; allocations are indexed by credit, not by debit).
+      `with covered_by_scheduled as (
+         select a.debit_id from document c join allocation a on a.org_id = c.org_id and a.credit_id = c.id
+         where c.org_id = $1 and c.account_id = $2 and c.side = 'credit' and c.scheduled and a.removed_at is null
+       )
+       select d.id, d.external_id, d.kind, d.side, d.date, d.amount_minor, balance.allocated_minor, invoice.external_id as invoice_external_id,
               d.invoice_id, d.position, d.description, d.ledger_code, p.external_id as participant_external_id, d.rl24_eligible, d.method,
               d.reference, d.scheduled, d.voided_at is not null as voided,
-              exists (select 1 from allocation a join document c on c.org_id = a.org_id and c.id = a.credit_id
-                      where a.org_id = d.org_id and a.debit_id = d.id and a.removed_at is null and c.scheduled) as covered_by_scheduled
+              d.id in (select debit_id from covered_by_scheduled) as covered_by_scheduled
        from document d
        join document_balance balance on balance.org_id = d.org_id and balance.document_id = d.id
        left join document invoice on invoice.org_id = d.org_id and invoice.id = d.invoice_id

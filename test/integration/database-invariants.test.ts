@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { unwrap } from '../../src/core/outcome.ts';
 import { runAutoReconcile } from '../../src/services/auto-reconcile.ts';
 import { allocate, voidPayment } from '../../src/services/ledger.ts';
+import { createOrganisation } from '../../src/services/organisations.ts';
 import { dialects, type TestDatabase } from '../support/dialects.ts';
 import { allocatedTotals, expectInvariants } from '../support/ledger-database.ts';
 import { cents, ledgerFixture } from '../support/ledger-fixture.ts';
@@ -202,6 +203,31 @@ for (const dialect of dialects) {
       await expect(test.database.query('truncate allocation')).rejects.toMatchObject({ code: '23000' });
       expect(await fixture.allocations('A')).toEqual(['P1>I1:1000']);
       await expectInvariants(test.database);
+    });
+
+    it("refuses to change the keys allocations refer to: a document's, its balance row's, an allocation's and a run's", async () => {
+      const { fixture, ids, org, insert } = await ledger();
+      const [row] = await insert('P1', 'I1', cents('10.00'));
+      unwrap(await runAutoReconcile(fixture.context, { kind: 'all' }, { strategy: 'fifo', dryRun: false }));
+      // A run nothing refers to yet (no batch, no allocation), so only the key check can refuse.
+      const [run] = await test.database.query<{ id: bigint }>(
+        `insert into reconciliation_run (org_id, scope, strategy, actor, status) values ($1, 'all', 'fifo', 'raw-sql', 'completed') returning id`, [org]);
+      const otherOrganisation = unwrap(await createOrganisation(test.database, { slug: `other-${org}` }));
+      const refusals = [
+        ['update document set account_id = $3 where org_id = $1 and id = $2', [org, ids.P1!.id, ids.P9!.account_id]],
+        [`update document_balance set side = 'debit' where org_id = $1 and document_id = $2`, [org, ids.P1!.id]],
+        ['update document_balance set account_id = $3 where org_id = $1 and document_id = $2', [org, ids.P1!.id, ids.P9!.account_id]],
+        ['update document_balance set document_id = document_id + 1000000 where org_id = $1 and document_id = $2', [org, ids.I1!.id]],
+        ['update allocation set org_id = $3 where org_id = $1 and id = $2', [org, row!.id, otherOrganisation.id]],
+        ['update reconciliation_run set org_id = $3 where org_id = $1 and id = $2', [org, run!.id, otherOrganisation.id]],
+      ] as const;
+      for (const [sql, params] of refusals) {
+        await expect(test.database.query(sql, [...params]), sql).rejects.toMatchObject({ code: '23000' });
+      }
+      // Setting a key to its own value changes nothing and is allowed.
+      await test.database.query('update document_balance set account_id = account_id, allocated_minor = allocated_minor where org_id = $1', [org]);
+      expect(await allocatedTotals(test.database, fixture.context)).toMatchObject({ I1: '5000', P1: '3000', P2: '2000' });
+      await expectInvariants(test.database, org);
     });
 
     it('refuses a removal without who removed it and why', async () => {
