@@ -167,7 +167,7 @@ async function allocationRowsOfRun(database: Database, organisationId: bigint, r
   let after = 0n;
   for (;;) {
     const [page] = await database.query<{ text: string | null; last_id: bigint | null }>(
-      `select string_agg(concat_ws(E'\\t', org_id, id, account_id, credit_id, credit_side, debit_id, debit_side, amount_minor, source, run_id,
+      `select string_agg(concat_ws(E'\\t', org_id, id, account_id, credit_id, debit_id, amount_minor, source, run_id,
                                    created_by, created_at, '\\N', '\\N', '\\N'), E'\\n' order by id) || E'\\n' as text, max(id) as last_id
        from (select * from allocation where org_id = $1 and run_id = $2 and id > $3 order by id limit 50000) page`,
       [organisationId, runId, after],
