@@ -2,7 +2,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { unwrap, type Outcome } from '../../src/core/outcome.ts';
 import type { RefusalCode } from '../../src/core/refusal-codes.ts';
-import { runAutoReconcile, type RunScope } from '../../src/services/auto-reconcile.ts';
+import { runAutoReconcile, undoRun, type RunScope } from '../../src/services/auto-reconcile.ts';
 import { allocate, removeAllocation, voidPayment } from '../../src/services/ledger.ts';
 import { createPostgresTestDatabase, postgresServerUrl, type TestDatabase } from '../support/dialects.ts';
 import { expectInvariants, invariantViolations } from '../support/ledger-database.ts';
@@ -199,6 +199,76 @@ describe.skipIf(!postgresServerUrl)('concurrent reconciliation on PostgreSQL', (
       [fixture.context.organisation.id]);
     expect(open.filter((row) => row.sides > 1n)).toEqual([]);
     await expectInvariants(test.database, fixture.context.organisation.id);
+  }, 120_000);
+
+  it('runs undone while their allocations are removed by hand, payments voided and new allocations made: each removal happens once', async () => {
+    const random = randomSource(seed + 2);
+    const fixture = await ledgerFixture(test.database);
+    const organisationId = fixture.context.organisation.id;
+    const accounts = ['A', 'B', 'C', 'D', 'E', 'F'];
+    const documents = new Map<string, { credits: string[]; debits: string[] }>();
+    for (const account of accounts) {
+      await fixture.account(account);
+      const credits: string[] = [];
+      const debits: string[] = [];
+      for (let index = 0; index < 3; index += 1) {
+        await fixture.invoice(`${account}-INV${index}`, account, `2026-02-1${index}`, [[`${account}-I${index}a`, '30.00'], [`${account}-I${index}b`, '20.00']]);
+        debits.push(`${account}-I${index}a`, `${account}-I${index}b`);
+      }
+      for (let index = 0; index < 4; index += 1) {
+        await fixture.receipt(`${account}-P${index}`, account, `2026-02-1${index}`, 'payment', '35.00', index === 2 ? { reference: `${account}-INV1` } : {});
+        credits.push(`${account}-P${index}`);
+      }
+      documents.set(account, { credits, debits });
+    }
+    // Three runs over disjoint accounts, so each has allocations of its own to undo.
+    const runIds: bigint[] = [];
+    for (const [scope, strategy] of [[['A', 'B'], 'reference'], [['C', 'D'], 'fifo'], [['E', 'F'], 'reference']] as const) {
+      const summary = unwrap(await runAutoReconcile(fixture.context, { kind: 'accounts', accountIds: [...scope] }, { strategy, dryRun: false }));
+      expect(summary.allocationsCount).toBeGreaterThan(0);
+      runIds.push(summary.runId!);
+    }
+    const runAllocations = await test.database.query<{ id: bigint }>('select id from allocation where org_id = $1 and run_id = any($2::bigint[]) order by id', [organisationId, runIds]);
+    const removals = Array.from({ length: 30 }, () => runAllocations[random(runAllocations.length)]!.id);
+    const manual = Array.from({ length: 40 }, () => {
+      const account = documents.get(accounts[random(accounts.length)]!)!;
+      return [{ creditExternalId: account.credits[random(account.credits.length)]!, debitExternalId: account.debits[random(account.debits.length)]!, amountMinor: BigInt(100 + random(1_500)) }];
+    });
+    const work: { kind: 'undo' | 'remove' | 'void' | 'allocate'; run: () => Promise<Outcome<unknown>> }[] = [
+      ...runIds.map((runId) => ({ kind: 'undo' as const, run: () => undoRun(fixture.context, runId) })),
+      { kind: 'undo', run: () => undoRun(fixture.context, runIds[0]!) },
+      ...removals.map((allocationId) => ({ kind: 'remove' as const, run: () => removeAllocation(fixture.context, allocationId) })),
+      { kind: 'void', run: () => voidPayment(fixture.context, 'A-P0') },
+      { kind: 'void', run: () => voidPayment(fixture.context, 'D-P2') },
+      ...manual.map((lines) => ({ kind: 'allocate' as const, run: () => allocate(fixture.context, lines) })),
+    ];
+    for (let index = work.length - 1; index > 0; index -= 1) {
+      const other = random(index + 1);
+      [work[index], work[other]] = [work[other]!, work[index]!];
+    }
+    const results = await Promise.all(work.map((item) => settle(item.run)));
+
+    console.log(`concurrency: undos, removals, voids and allocations ${summarise(results)}`);
+    expect(results.flatMap((result) => (result.kind === 'crashed' ? [result.error] : []))).toEqual([]);
+    const allowed: RefusalCode[] = ['run_already_undone', 'allocation_already_removed', 'exceeds_credit_remaining', 'exceeds_debit_remaining', 'allocation_exceeds_remaining', 'document_is_void'];
+    expect(results.flatMap((result) => (result.kind === 'refused' && !allowed.includes(result.code) ? [result.code] : []))).toEqual([]);
+    const undos = results.filter((_result, index) => work[index]!.kind === 'undo');
+    expect(undos.filter((result) => result.kind === 'ok')).toHaveLength(3);
+    expect(undos.filter((result) => result.kind === 'refused' && result.code === 'run_already_undone')).toHaveLength(1);
+    expect(results.filter((result, index) => work[index]!.kind === 'void' && result.kind !== 'ok')).toEqual([]);
+
+    // Every allocation of the runs is removed, each exactly once: by the undo, by hand or by a void.
+    const removed = await test.database.query<{ removal_reason: string | null; count: bigint }>(
+      'select removal_reason, count(*) as count from allocation where org_id = $1 and run_id = any($2::bigint[]) group by removal_reason order by removal_reason',
+      [organisationId, runIds]);
+    expect(removed.filter((row) => row.removal_reason === null)).toEqual([]);
+    const removedByHand = results.filter((result, index) => work[index]!.kind === 'remove' && result.kind === 'ok').length;
+    expect(Number(removed.find((row) => row.removal_reason === 'manual')?.count ?? 0n)).toBe(removedByHand);
+    const undone = undos.flatMap((result) => (result.kind === 'ok' ? [(result.value as { allocationsRemoved: number }).allocationsRemoved] : []));
+    expect(Number(removed.find((row) => row.removal_reason === 'undo')?.count ?? 0n)).toBe(undone.reduce((total, count) => total + count, 0));
+    const statuses = await test.database.query<{ status: string }>('select status from reconciliation_run where org_id = $1 and id = any($2::bigint[])', [organisationId, runIds]);
+    expect(statuses.map((row) => row.status)).toEqual(['undone', 'undone', 'undone']);
+    await expectInvariants(test.database, organisationId);
   }, 120_000);
 
   /**
