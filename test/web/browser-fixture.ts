@@ -16,8 +16,12 @@ export const chromiumPath = process.env.TALLY_CHROMIUM ?? '/usr/bin/chromium';
 export const chromiumPresent = existsSync(chromiumPath);
 if (!chromiumPresent) console.warn(`[web e2e] skipped: no Chromium at ${chromiumPath} (apt-get install chromium, or set TALLY_CHROMIUM)`);
 
-/** Screenshots the tests take land here, and the README shows them. */
-export const screenshots = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
+/**
+ * Where the tests' screenshots land: `test-results/screenshots/` (not committed), or, with
+ * `TALLY_SCREENSHOTS=docs` (`npm run screenshots`), `docs/screenshots/`, which the README shows. A
+ * plain `npm test` thus leaves the working tree as it found it.
+ */
+export const screenshots = fileURLToPath(new URL(process.env.TALLY_SCREENSHOTS === 'docs' ? '../../docs/screenshots/' : '../../test-results/screenshots/', import.meta.url));
 
 /** Fills the empty database and returns the organisation the owner belongs to. */
 export type Seeder = (database: Database) => Promise<bigint>;
