@@ -12,8 +12,11 @@
  * `--drop-template` removes it at the end. Each copy is brought up to the current schema (the
  * migrations run on open), analysed and checkpointed before its run, so a template made before a
  * new migration measures that migration too. The server is `BENCH_DATABASE_URL`, else
- * `TEST_DATABASE_URL`, else the local one.
+ * `TEST_DATABASE_URL`, else the local one. With `BENCH_PERF_OUTPUT=<file>`, Linux `perf` records
+ * every process during each run alone (the last run's profile is kept), for `perf report`.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
@@ -62,6 +65,21 @@ function cpuJiffies(): { busy: number; total: number } {
   return { busy: total - idle, total };
 }
 
+/** Starts `perf record` over every CPU when asked; it writes its file when stopped. */
+async function startProfile(): Promise<ChildProcess | undefined> {
+  const output = process.env.BENCH_PERF_OUTPUT;
+  if (!output) return undefined;
+  const recorder = spawn('perf', ['record', '-F', '999', '-a', '-g', '-o', output], { stdio: 'ignore' });
+  await new Promise((resolve) => setTimeout(resolve, 500)); // perf needs a moment before it samples
+  return recorder;
+}
+
+async function stopProfile(recorder: ChildProcess | undefined): Promise<void> {
+  if (!recorder) return;
+  recorder.kill('SIGINT');
+  await once(recorder, 'exit');
+}
+
 const admin = new pg.Client({ connectionString: serverUrl });
 await admin.connect();
 try {
@@ -91,11 +109,13 @@ try {
       await database.query('vacuum analyze');
       await database.query('checkpoint');
       const organisation = unwrap(await findOrganisation(database, slug));
+      const recorder = await startProfile();
       const cpuBefore = cpuJiffies();
       const startedMs = performance.now();
       const summary = unwrap(await runAutoReconcile({ database, organisation, actor: 'bench' }, { kind: 'all' }, { strategy: 'reference', dryRun: false }));
       const elapsedSeconds = (performance.now() - startedMs) / 1000;
       const cpuAfter = cpuJiffies();
+      await stopProfile(recorder);
       const busyPercent = (100 * (cpuAfter.busy - cpuBefore.busy)) / Math.max(1, cpuAfter.total - cpuBefore.total);
       seconds.push(elapsedSeconds);
       log(`run ${run}/${runsCount}: ${summary.allocationsCount} allocations in ${elapsedSeconds.toFixed(2)} s, CPUs ${busyPercent.toFixed(0)} % busy`);
@@ -106,7 +126,7 @@ try {
   await admin.query(`drop database if exists ${copyName}`);
   const sorted = [...seconds].sort((a, b) => a - b);
   const median = (sorted[Math.floor((sorted.length - 1) / 2)]! + sorted[Math.ceil((sorted.length - 1) / 2)]!) / 2;
-  console.log(`${accountsCount} accounts, ${runsCount} runs on copies of ${templateName}: ${seconds.map((value) => value.toFixed(2)).join(', ')} s; median ${median.toFixed(2)} s`);
+  console.log(`${accountsCount} accounts, ${runsCount} run${runsCount === 1 ? "" : "s"} on copies of ${templateName}: ${seconds.map((value) => value.toFixed(2)).join(', ')} s; median ${median.toFixed(2)} s`);
   if (values['drop-template']) await admin.query(`drop database ${templateName}`);
 } finally {
   await admin.end();
