@@ -126,7 +126,7 @@ try {
   await admin.query(`drop database if exists ${copyName}`);
   const sorted = [...seconds].sort((a, b) => a - b);
   const median = (sorted[Math.floor((sorted.length - 1) / 2)]! + sorted[Math.ceil((sorted.length - 1) / 2)]!) / 2;
-  console.log(`${accountsCount} accounts, ${runsCount} run${runsCount === 1 ? "" : "s"} on copies of ${templateName}: ${seconds.map((value) => value.toFixed(2)).join(', ')} s; median ${median.toFixed(2)} s`);
+  console.log(`${accountsCount} accounts, ${runsCount} run${runsCount === 1 ? '' : 's'} on copies of ${templateName}: ${seconds.map((value) => value.toFixed(2)).join(', ')} s; median ${median.toFixed(2)} s`);
   if (values['drop-template']) await admin.query(`drop database ${templateName}`);
 } finally {
   await admin.end();
