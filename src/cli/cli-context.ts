@@ -15,9 +15,12 @@ export function cliActor(): string {
   }
 }
 
-/** Opens the database of DATABASE_URL / TALLY_DATA, runs `work`, and always closes it. */
-export async function withDatabase<T>(work: (database: Database) => Promise<T>): Promise<T> {
-  const database = await openDatabase(databaseSettingsFromEnvironment());
+/**
+ * Opens the database of DATABASE_URL / TALLY_DATA (bringing its schema up to date unless told not
+ * to), runs `work`, and always closes it.
+ */
+export async function withDatabase<T>(work: (database: Database) => Promise<T>, options: { migrate: boolean } = { migrate: true }): Promise<T> {
+  const database = await openDatabase(databaseSettingsFromEnvironment(), options);
   try {
     return await work(database);
   } finally {

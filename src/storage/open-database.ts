@@ -16,11 +16,15 @@ export function databaseSettingsFromEnvironment(environment: NodeJS.ProcessEnv =
   return { databaseUrl: environment.DATABASE_URL || undefined, dataDirectory: environment.TALLY_DATA || './data' };
 }
 
-/** Opens the configured engine and brings its schema up to date (migrations run on first use). */
-export async function openDatabase(settings: DatabaseSettings): Promise<Database> {
+/**
+ * Opens the configured engine and brings its schema up to date (migrations run on first use).
+ * `migrate: false` leaves the schema as it is, for `tally migrate`, which applies and reports.
+ */
+export async function openDatabase(settings: DatabaseSettings, options: { migrate: boolean } = { migrate: true }): Promise<Database> {
   const database = settings.databaseUrl
     ? await openPostgresDatabase(settings.databaseUrl)
     : await openPgliteDatabase(settings.dataDirectory === 'memory' ? undefined : resolve(settings.dataDirectory ?? './data'));
+  if (!options.migrate) return database;
   try {
     await migrate(database);
   } catch (error) {

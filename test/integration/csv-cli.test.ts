@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exitCodes } from '../../src/cli/exit-codes.ts';
 import { findOrganisation } from '../../src/services/organisations.ts';
+import { listMigrations } from '../../src/storage/migrate.ts';
 import { openPgliteDatabase } from '../../src/storage/pglite-database.ts';
 import { csvFixtures } from '../fixtures/csv/csv-fixtures.ts';
 
@@ -77,6 +78,20 @@ describe('tally import and export, end to end', () => {
       expect((await findOrganisation(database, 'day-camp')).ok).toBe(false);
     } finally {
       await database.close();
+    }
+  }, cliTestTimeoutMs);
+
+  it('tally migrate lists the migrations it applied, then says the schema is up to date', async () => {
+    const fresh = await mkdtemp(join(tmpdir(), 'tally-migrate-'));
+    try {
+      const first = await tally(fresh, ['migrate']);
+      expect(first.stderr).toBe('');
+      expect(first.exitCode).toBe(exitCodes.ok);
+      expect(first.stdout).toBe(`applied ${listMigrations().map((migration) => migration.name).join(', ')}\n`);
+      const second = await tally(fresh, ['migrate']);
+      expect(second.stdout).toBe('schema is up to date\n');
+    } finally {
+      await rm(fresh, { recursive: true, force: true });
     }
   }, cliTestTimeoutMs);
 });

@@ -7,10 +7,10 @@ export function registerMigrateCommand(program: Command): void {
     .command('migrate')
     .description('Create or update the database schema (also done automatically on first use)')
     .action(async () => {
-      // Opening the database already migrates; asking again reports that nothing is left to do.
+      // Opened without the automatic migration, so that what this command applies is what it reports.
       await withDatabase(async (database) => {
         const applied = await migrate(database);
         process.stdout.write(applied.length > 0 ? `applied ${applied.join(', ')}\n` : 'schema is up to date\n');
-      });
+      }, { migrate: false });
     });
 }
