@@ -1,6 +1,7 @@
 import type { DocumentKind } from '../core/document-kinds.ts';
 import { formatAmountMinor, sumAmounts } from '../core/money.ts';
 import { creditStatus, debitStatus, invoiceStatus, type DebitCoverage } from '../core/reconciliation-status.ts';
+import { coveredByScheduledSql } from '../storage/covered-by-scheduled-sql.ts';
 import type { ExportTable } from './csv-formats.ts';
 
 /**
@@ -198,17 +199,12 @@ const statuses = byId<StatusRecord>(
      from document_balance item
      where item.org_id = $1 and item.invoice_id > $3 and item.invoice_id <= (select max(id) from page)
    ),
-   -- Debits of the page, and items of its invoices, with an active allocation from a scheduled
-   -- installment. Allocations are indexed by credit, not by debit, so they are found from the
-   -- scheduled credits of the page's accounts (an allocation's credit and debit share an account;
-   -- an item's account is its invoice's, which is on the page).
+   -- Debits of the page, and items of its invoices, covered by a scheduled installment (an item's
+   -- account is its invoice's, which is on the page).
    covered_by_scheduled as (
-     select distinct a.debit_id
-     from document credit
-     join allocation a on a.org_id = $1 and a.credit_id = credit.id and a.removed_at is null
-     where credit.org_id = $1 and credit.side = 'credit' and credit.scheduled
-       and credit.account_id in (select account_id from page)
-       and a.debit_id in (select id from page where side = 'debit' union select id from item)
+     select distinct covered.debit_id
+     from (${coveredByScheduledSql('credit.account_id in (select account_id from page)')}) covered
+     where covered.debit_id in (select id from page where side = 'debit' union select id from item)
    ),
    invoice_items as (
      select item.invoice_id,

@@ -5,6 +5,7 @@ import { explainOpen, type OpenReason } from '../core/open-explanation.ts';
 import { refuse, type Outcome } from '../core/outcome.ts';
 import { creditStatus, debitStatus, invoiceStatus, type DebitStatus } from '../core/reconciliation-status.ts';
 import { outcomeOf, type TallyContext } from './context.ts';
+import { coveredByScheduledSql } from '../storage/covered-by-scheduled-sql.ts';
 import { unreconciledDocumentCondition } from '../storage/unreconciled-document-sql.ts';
 
 export interface DocumentView {
@@ -84,12 +85,7 @@ export async function accountStatement(context: TallyContext, accountExternalId:
     );
     if (!account) refuse('account_not_found', `No account has the id ${accountExternalId}`, { path: 'account' });
     const records = await context.database.query<DocumentRecord>(
-      // Debits covered by a scheduled installment, found from the account's scheduled credits (each
-      // allocation has its credit in the account; allocations are indexed by credit, not by debit).
-      `with covered_by_scheduled as (
-         select a.debit_id from document c join allocation a on a.org_id = c.org_id and a.credit_id = c.id
-         where c.org_id = $1 and c.account_id = $2 and c.side = 'credit' and c.scheduled and a.removed_at is null
-       )
+      `with covered_by_scheduled as (${coveredByScheduledSql('credit.account_id = $2')})
        select d.id, d.external_id, d.kind, d.side, d.date, d.amount_minor, balance.allocated_minor, invoice.external_id as invoice_external_id,
               d.invoice_id, d.position, d.description, d.ledger_code, p.external_id as participant_external_id, d.rl24_eligible, d.method,
               d.reference, d.scheduled, d.voided_at is not null as voided,
