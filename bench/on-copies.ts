@@ -26,6 +26,7 @@ import { runAutoReconcile } from '../src/services/auto-reconcile.ts';
 import { findOrganisation } from '../src/services/organisations.ts';
 import { generateOrganisation } from '../src/generate/generate-organisation.ts';
 import { openDatabase } from '../src/storage/open-database.ts';
+import { benchServerUrl, log } from './bench-support.ts';
 
 const { values } = parseArgs({
   options: {
@@ -42,7 +43,7 @@ assert(Number.isInteger(accountsCount) && accountsCount >= 1, '--accounts is a w
 assert(Number.isInteger(runsCount) && runsCount >= 1, '--runs is a whole number of at least 1');
 assert(Number.isInteger(seed), '--seed is a whole number');
 
-const serverUrl = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
+const serverUrl = benchServerUrl();
 const slug = 'bench';
 const templateName = `tally_bench_template_${accountsCount}_${seed}`;
 const copyName = `tally_bench_copy_${process.pid}`;
@@ -53,9 +54,6 @@ function databaseUrl(name: string): string {
   return url.toString();
 }
 
-function log(message: string): void {
-  process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${message}\n`);
-}
 
 /** Busy and total jiffies of all CPUs (Linux /proc/stat), to tell a CPU-bound run from a waiting one. */
 function cpuJiffies(): { busy: number; total: number } {

@@ -26,6 +26,7 @@ import { unwrap } from '../src/core/outcome.ts';
 import { runAutoReconcile, undoRun } from '../src/services/auto-reconcile.ts';
 import type { TallyContext } from '../src/services/context.ts';
 import type { Database } from '../src/storage/database.ts';
+import { benchServerUrl, log } from './bench-support.ts';
 import { createLargeAccount } from './large-account.ts';
 import { measureListLatency, printListLatency, type ListLatency } from './list-latency.ts';
 import { migrate } from '../src/storage/migrate.ts';
@@ -73,7 +74,7 @@ function readSettings(argv: readonly string[], environment: NodeJS.ProcessEnv): 
     },
     largeAccountDocuments: wholeNumber('large-account-documents', 100_000),
     seed: wholeNumber('seed', 20261121),
-    serverUrl: environment.BENCH_DATABASE_URL || environment.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres',
+    serverUrl: benchServerUrl(environment),
   };
 }
 
@@ -207,9 +208,6 @@ interface EngineFigures {
   readonly listLatencies: readonly ListLatency[];
 }
 
-function log(message: string): void {
-  process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${message}\n`);
-}
 
 async function benchEngine(engine: EngineName, settings: Settings): Promise<EngineFigures> {
   const accounts = settings.accounts[engine];
