@@ -17,7 +17,7 @@ const seed = process.env.CONCURRENCY_SEED ? Number(process.env.CONCURRENCY_SEED)
 console.log(`concurrency: random seed ${seed}`);
 
 /** A small deterministic generator (mulberry32), so a failing mix of operations can be replayed. */
-function randomSource(start: number): (below: number) => number {
+function randomSource(start: number): RandomSource {
   let state = start >>> 0;
   return (below) => {
     state = (state + 0x6d2b79f5) >>> 0;
@@ -49,6 +49,56 @@ function summarise(results: readonly Result[]): string {
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }
   return [...counts].map(([key, count]) => `${key} ${count}`).join(', ');
+}
+
+type RandomSource = (below: number) => number;
+
+/** Shuffles a copy of `items` (Fisher–Yates) with the test's random source. */
+function shuffled<T>(items: readonly T[], random: RandomSource): T[] {
+  const copy = [...items];
+  for (let index = copy.length - 1; index > 0; index -= 1) {
+    const other = random(index + 1);
+    [copy[index], copy[other]] = [copy[other]!, copy[index]!];
+  }
+  return copy;
+}
+
+interface AccountDocuments {
+  readonly credits: string[];
+  readonly debits: string[];
+}
+
+/**
+ * Each account gets three invoices of two items (30.00 and 20.00) and four payments of 35.00, dated
+ * on the 10th to 13th of `month`; payment `referencing.payment` names invoice `referencing.invoice`.
+ * Returns each account's credits and debits by external id.
+ */
+async function accountsWithDocuments(fixture: Awaited<ReturnType<typeof ledgerFixture>>, accounts: readonly string[], month: string, referencing: { payment: number; invoice: number }): Promise<Map<string, AccountDocuments>> {
+  const documents = new Map<string, AccountDocuments>();
+  for (const account of accounts) {
+    await fixture.account(account);
+    const credits: string[] = [];
+    const debits: string[] = [];
+    for (let index = 0; index < 3; index += 1) {
+      await fixture.invoice(`${account}-INV${index}`, account, `${month}-1${index}`, [[`${account}-I${index}a`, '30.00'], [`${account}-I${index}b`, '20.00']]);
+      debits.push(`${account}-I${index}a`, `${account}-I${index}b`);
+    }
+    for (let index = 0; index < 4; index += 1) {
+      await fixture.receipt(`${account}-P${index}`, account, `${month}-1${index}`, 'payment', '35.00', index === referencing.payment ? { reference: `${account}-INV${referencing.invoice}` } : {});
+      credits.push(`${account}-P${index}`);
+    }
+    documents.set(account, { credits, debits });
+  }
+  return documents;
+}
+
+/** `count` one-line manual allocation requests: a random credit over a random debit of a random account, 1.00 to 15.99. */
+function randomAllocationRequests(random: RandomSource, documents: ReadonlyMap<string, AccountDocuments>, count: number) {
+  const accounts = [...documents.keys()];
+  return Array.from({ length: count }, () => {
+    const account = documents.get(accounts[random(accounts.length)]!)!;
+    return [{ creditExternalId: account.credits[random(account.credits.length)]!, debitExternalId: account.debits[random(account.debits.length)]!, amountMinor: BigInt(100 + random(1_500)) }];
+  });
 }
 
 describe.skipIf(!postgresServerUrl)('concurrent reconciliation on PostgreSQL', () => {
@@ -142,22 +192,7 @@ describe.skipIf(!postgresServerUrl)('concurrent reconciliation on PostgreSQL', (
   it('auto-reconcile runs racing manual allocations never over-allocate and end cleanly', async () => {
     const random = randomSource(seed + 1);
     const fixture = await ledgerFixture(test.database);
-    const accounts = ['A', 'B', 'C', 'D', 'E'];
-    const documents = new Map<string, { credits: string[]; debits: string[] }>();
-    for (const account of accounts) {
-      await fixture.account(account);
-      const credits: string[] = [];
-      const debits: string[] = [];
-      for (let index = 0; index < 3; index += 1) {
-        await fixture.invoice(`${account}-INV${index}`, account, `2026-01-1${index}`, [[`${account}-I${index}a`, '30.00'], [`${account}-I${index}b`, '20.00']]);
-        debits.push(`${account}-I${index}a`, `${account}-I${index}b`);
-      }
-      for (let index = 0; index < 4; index += 1) {
-        await fixture.receipt(`${account}-P${index}`, account, `2026-01-1${index}`, 'payment', '35.00', index === 1 ? { reference: `${account}-INV2` } : {});
-        credits.push(`${account}-P${index}`);
-      }
-      documents.set(account, { credits, debits });
-    }
+    const documents = await accountsWithDocuments(fixture, ['A', 'B', 'C', 'D', 'E'], '2026-01', { payment: 1, invoice: 2 });
 
     const runs: { scope: RunScope; strategy: 'reference' | 'fifo' }[] = [
       { scope: { kind: 'all' }, strategy: 'reference' },
@@ -166,20 +201,13 @@ describe.skipIf(!postgresServerUrl)('concurrent reconciliation on PostgreSQL', (
       { scope: { kind: 'account', accountId: 'C' }, strategy: 'fifo' },
       { scope: { kind: 'all' }, strategy: 'reference' },
     ];
-    const manual = Array.from({ length: 150 }, () => {
-      const account = documents.get(accounts[random(accounts.length)]!)!;
-      return [{ creditExternalId: account.credits[random(account.credits.length)]!, debitExternalId: account.debits[random(account.debits.length)]!, amountMinor: BigInt(100 + random(1_500)) }];
-    });
+    const manual = randomAllocationRequests(random, documents, 150);
     const work: (() => Promise<Outcome<unknown>>)[] = [
       ...runs.map((run) => () => runAutoReconcile(fixture.context, run.scope, { strategy: run.strategy, dryRun: false })),
       ...manual.map((lines) => () => allocate(fixture.context, lines)),
     ];
     // Interleave the runs among the manual requests.
-    const order = work.map((_item, index) => index);
-    for (let index = order.length - 1; index > 0; index -= 1) {
-      const other = random(index + 1);
-      [order[index], order[other]] = [order[other]!, order[index]!];
-    }
+    const order = shuffled(work.map((_item, index) => index), random);
     const results = await Promise.all(order.map((index) => settle(work[index]!)));
 
     console.log(`concurrency: runs and manual allocations ${summarise(results)}`);
@@ -205,22 +233,7 @@ describe.skipIf(!postgresServerUrl)('concurrent reconciliation on PostgreSQL', (
     const random = randomSource(seed + 2);
     const fixture = await ledgerFixture(test.database);
     const organisationId = fixture.context.organisation.id;
-    const accounts = ['A', 'B', 'C', 'D', 'E', 'F'];
-    const documents = new Map<string, { credits: string[]; debits: string[] }>();
-    for (const account of accounts) {
-      await fixture.account(account);
-      const credits: string[] = [];
-      const debits: string[] = [];
-      for (let index = 0; index < 3; index += 1) {
-        await fixture.invoice(`${account}-INV${index}`, account, `2026-02-1${index}`, [[`${account}-I${index}a`, '30.00'], [`${account}-I${index}b`, '20.00']]);
-        debits.push(`${account}-I${index}a`, `${account}-I${index}b`);
-      }
-      for (let index = 0; index < 4; index += 1) {
-        await fixture.receipt(`${account}-P${index}`, account, `2026-02-1${index}`, 'payment', '35.00', index === 2 ? { reference: `${account}-INV1` } : {});
-        credits.push(`${account}-P${index}`);
-      }
-      documents.set(account, { credits, debits });
-    }
+    const documents = await accountsWithDocuments(fixture, ['A', 'B', 'C', 'D', 'E', 'F'], '2026-02', { payment: 2, invoice: 1 });
     // Three runs over disjoint accounts, so each has allocations of its own to undo.
     const runIds: bigint[] = [];
     for (const [scope, strategy] of [[['A', 'B'], 'reference'], [['C', 'D'], 'fifo'], [['E', 'F'], 'reference']] as const) {
@@ -230,22 +243,15 @@ describe.skipIf(!postgresServerUrl)('concurrent reconciliation on PostgreSQL', (
     }
     const runAllocations = await test.database.query<{ id: bigint }>('select id from allocation where org_id = $1 and run_id = any($2::bigint[]) order by id', [organisationId, runIds]);
     const removals = Array.from({ length: 30 }, () => runAllocations[random(runAllocations.length)]!.id);
-    const manual = Array.from({ length: 40 }, () => {
-      const account = documents.get(accounts[random(accounts.length)]!)!;
-      return [{ creditExternalId: account.credits[random(account.credits.length)]!, debitExternalId: account.debits[random(account.debits.length)]!, amountMinor: BigInt(100 + random(1_500)) }];
-    });
-    const work: { kind: 'undo' | 'remove' | 'void' | 'allocate'; run: () => Promise<Outcome<unknown>> }[] = [
+    const manual = randomAllocationRequests(random, documents, 40);
+    const work = shuffled<{ kind: 'undo' | 'remove' | 'void' | 'allocate'; run: () => Promise<Outcome<unknown>> }>([
       ...runIds.map((runId) => ({ kind: 'undo' as const, run: () => undoRun(fixture.context, runId) })),
       { kind: 'undo', run: () => undoRun(fixture.context, runIds[0]!) },
       ...removals.map((allocationId) => ({ kind: 'remove' as const, run: () => removeAllocation(fixture.context, allocationId) })),
       { kind: 'void', run: () => voidPayment(fixture.context, 'A-P0') },
       { kind: 'void', run: () => voidPayment(fixture.context, 'D-P2') },
       ...manual.map((lines) => ({ kind: 'allocate' as const, run: () => allocate(fixture.context, lines) })),
-    ];
-    for (let index = work.length - 1; index > 0; index -= 1) {
-      const other = random(index + 1);
-      [work[index], work[other]] = [work[other]!, work[index]!];
-    }
+    ], random);
     const results = await Promise.all(work.map((item) => settle(item.run)));
 
     console.log(`concurrency: undos, removals, voids and allocations ${summarise(results)}`);
