@@ -144,12 +144,15 @@ create index allocation_debit on allocation (org_id, debit_id) where removed_at 
 create index allocation_run on allocation (org_id, run_id) where run_id is not null;
 create index allocation_account on allocation (org_id, account_id);
 
+-- (The function bodies below are this version's. Every function a trigger calls has its current
+-- body in src/storage/functions/, applied on every migrate; migrations keep their bodies as history.)
+
 -- The allocation invariants, kept by the database in the same transaction as the write:
 -- every insert or removal moves allocated_minor on both documents by the same amount, and the
 -- checks on document refuse a total above the amount or any allocation to a voided document.
 -- Statement-level triggers with transition tables keep bulk runs set-based (one update per
 -- statement, not one per row). The row update also locks the document, serialising writers.
-create function allocation_after_insert() returns trigger language plpgsql as $$
+create or replace function allocation_after_insert() returns trigger language plpgsql as $$
 begin
   update document d set allocated_minor = d.allocated_minor + delta.amount_minor
   from (
@@ -167,7 +170,7 @@ create trigger allocation_after_insert after insert on allocation
   referencing new table as inserted_allocation
   for each statement execute function allocation_after_insert();
 
-create function allocation_after_update() returns trigger language plpgsql as $$
+create or replace function allocation_after_update() returns trigger language plpgsql as $$
 begin
   -- An allocation is history once written: only its removal may be recorded, once.
   if exists (select 1 from old_allocation o join new_allocation n on n.org_id = o.org_id and n.id = o.id
@@ -193,7 +196,7 @@ create trigger allocation_after_update after update on allocation
   referencing old table as old_allocation new table as new_allocation
   for each statement execute function allocation_after_update();
 
-create function allocation_refuse_delete() returns trigger language plpgsql as $$
+create or replace function allocation_refuse_delete() returns trigger language plpgsql as $$
 begin
   raise exception 'allocations are history and cannot be deleted' using errcode = 'integrity_constraint_violation';
 end $$;

@@ -75,7 +75,7 @@ end $$;
 -- An allocation's keys never change either. 0004 refuses a changed document, account or run, but
 -- it pairs old and new rows by (org_id, id), so a statement changing org_id (which the foreign keys
 -- refused) or id would slip past it: refuse both. Fires only for statements that set them.
-create function allocation_refuse_key_change() returns trigger language plpgsql as $$
+create or replace function allocation_refuse_key_change() returns trigger language plpgsql as $$
 begin
   raise exception 'an allocation''s organisation and id never change' using errcode = 'integrity_constraint_violation';
 end $$;
@@ -88,7 +88,7 @@ create trigger allocation_refuse_key_change before update of org_id, id on alloc
 -- (a document's organisation, id, account and side; a run's organisation and id) never changes.
 -- The update triggers fire only for statements that set those columns, so raising allocated_minor,
 -- voiding a payment or recording a run's progress pays nothing for them.
-create function history_refuse_delete() returns trigger language plpgsql as $$
+create or replace function history_refuse_delete() returns trigger language plpgsql as $$
 begin
   raise exception '% rows are history and cannot be deleted', tg_table_name
     using errcode = 'integrity_constraint_violation', table = tg_table_name;
@@ -103,7 +103,7 @@ create trigger reconciliation_run_refuse_delete before delete on reconciliation_
 create trigger reconciliation_run_refuse_truncate before truncate on reconciliation_run
   for each statement execute function history_refuse_delete();
 
-create function history_refuse_key_change() returns trigger language plpgsql as $$
+create or replace function history_refuse_key_change() returns trigger language plpgsql as $$
 begin
   raise exception 'the keys of % rows never change (allocations refer to them)', tg_table_name
     using errcode = 'integrity_constraint_violation', table = tg_table_name;

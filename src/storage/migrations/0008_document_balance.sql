@@ -46,7 +46,7 @@ alter table document drop column allocated_minor;
 alter table document set (fillfactor = 100);
 
 -- A document's balance row is written with it, in the same statement (one insert per statement).
-create function document_after_insert() returns trigger language plpgsql as $$
+create or replace function document_after_insert() returns trigger language plpgsql as $$
 begin
   insert into document_balance (org_id, document_id, account_id, kind, side, date, invoice_id, position, reference_document_id, amount_minor, voided)
   select org_id, id, account_id, kind, side, date, invoice_id, position, reference_document_id, amount_minor, voided_at is not null
@@ -59,7 +59,7 @@ create trigger document_after_insert after insert on document
   for each statement execute function document_after_insert();
 
 -- Copies follow the document. Keys never change (0005 refuses it); the rest is copied when set.
-create function document_after_update() returns trigger language plpgsql as $$
+create or replace function document_after_update() returns trigger language plpgsql as $$
 begin
   update document_balance b
   set kind = new.kind, date = new.date, invoice_id = new.invoice_id, position = new.position,
