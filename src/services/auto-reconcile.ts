@@ -4,7 +4,8 @@ import { explainOpen, type OpenReason } from '../core/open-explanation.ts';
 import { refuse, type Outcome } from '../core/outcome.ts';
 import { removeAllocations } from '../storage/allocation-writer.ts';
 import { reconcileBatchSettingsSql, reconcileBatchSql, type ReconcileBatchRow } from '../storage/auto-reconcile-sql.ts';
-import { isSqlError, transactionRolledBack, type SqlExecutor } from '../storage/database.ts';
+import { transactionRolledBack, type SqlExecutor } from '../storage/database.ts';
+import { violatedInvariant, type DatabaseInvariant } from '../storage/database-invariants.ts';
 import { assert } from '../core/assert.ts';
 import { accountFilterSql, type AccountFilter } from './account-list.ts';
 import { outcomeOf, type TallyContext } from './context.ts';
@@ -235,7 +236,7 @@ class CancelRequested extends Error {
 }
 
 /** Database refusals that mean a concurrent change won the race; the batch is run again on fresh data. */
-const concurrentChangeConstraints = new Set(['document_allocated_within_amount', 'document_void_has_no_allocation']);
+const concurrentChangeInvariants: ReadonlySet<DatabaseInvariant | null> = new Set(['allocatedWithinAmount', 'voidHasNoAllocation']);
 
 function batchResultOf(row: { accounts_count: number; referenced_debit_count: bigint; referenced_invoice_count: bigint; oldest_first_count: bigint; allocated_minor: bigint; credit_on_account_count: number; balance_owing_count: number; unreconciled_count: number; accounts_listed: string }): BatchResult {
   return {
@@ -309,7 +310,7 @@ export async function executeRun(context: TallyContext, runId: bigint, control: 
         });
       } catch (error) {
         if (error instanceof CancelRequested) return 'cancelled';
-        const raced = isSqlError(error) && error.code === '23514' && concurrentChangeConstraints.has(error.constraint ?? '');
+        const raced = concurrentChangeInvariants.has(violatedInvariant(error));
         if (!raced || attempt >= transactionAttemptsMax) throw error;
       }
     }

@@ -1,6 +1,6 @@
 import type { Organisation } from './organisations.ts';
 import type { Database } from '../storage/database.ts';
-import { isSqlError } from '../storage/database.ts';
+import { violatedInvariant } from '../storage/database-invariants.ts';
 import { RefusalError, type Outcome } from '../core/outcome.ts';
 
 /** Who acts, in which organisation, on which database: the first argument of every service. */
@@ -21,13 +21,14 @@ export async function outcomeOf<T>(work: () => Promise<T>): Promise<Outcome<T>> 
     return { ok: true, value: await work() };
   } catch (error) {
     if (error instanceof RefusalError) return { ok: false, refusal: error.refusal };
-    if (isSqlError(error) && error.code === '23514' && error.constraint === 'document_allocated_within_amount') {
+    const invariant = violatedInvariant(error);
+    if (invariant === 'allocatedWithinAmount') {
       return {
         ok: false,
         refusal: { code: 'allocation_exceeds_remaining', message: "The allocation would exceed a document's remainder; nothing was written" },
       };
     }
-    if (isSqlError(error) && error.code === '23514' && error.constraint === 'document_void_has_no_allocation') {
+    if (invariant === 'voidHasNoAllocation') {
       return { ok: false, refusal: { code: 'document_is_void', message: 'A document was voided while it was being allocated; nothing was written' } };
     }
     throw error;

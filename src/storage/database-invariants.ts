@@ -1,0 +1,47 @@
+import { isSqlError } from './database.ts';
+
+/**
+ * The one place that recognises the database's own invariant refusals in a driver error, by
+ * SQLSTATE and constraint name. The name is read from the error's `constraint` field when the
+ * server sent one, else from its message: on a Citus cluster an error raised on a worker's shard
+ * reaches the client with its SQLSTATE and message but without the `constraint` and `table`
+ * fields, and its message names the shard (`document_balance_102040`), not the table.
+ */
+export const databaseInvariants = {
+  /** document_balance CHECK: a document's allocated total within [0, amount]. */
+  allocatedWithinAmount: { sqlState: '23514', constraint: 'document_allocated_within_amount' },
+  /** document_balance CHECK: nothing allocated to a voided document. */
+  voidHasNoAllocation: { sqlState: '23514', constraint: 'document_void_has_no_allocation' },
+  /** allocation_after_insert: the credit is a credit of the allocation's organisation and account. */
+  allocationCreditKey: { sqlState: '23503', constraint: 'allocation_org_id_account_id_credit_id_credit_side_fkey' },
+  /** allocation_after_insert: the debit is a debit of the allocation's organisation and account. */
+  allocationDebitKey: { sqlState: '23503', constraint: 'allocation_org_id_account_id_debit_id_debit_side_fkey' },
+  /** allocation_after_insert: the run is a run of the allocation's organisation. */
+  allocationRunKey: { sqlState: '23503', constraint: 'allocation_org_id_run_id_fkey' },
+} as const;
+
+export type DatabaseInvariant = keyof typeof databaseInvariants;
+
+/**
+ * PostgreSQL's messages name the constraint in double quotes after the word "constraint"
+ * (`violates check constraint "x"`, `violates foreign key constraint "x"`, and Tally's own triggers
+ * raise theirs the same way).
+ */
+const constraintInMessage = /\bconstraint "([^"]+)"/;
+
+/** The constraint a driver error names: its `constraint` field, else the name in its message. */
+export function constraintOf(error: unknown): string | null {
+  if (!isSqlError(error)) return null;
+  if (error.constraint) return error.constraint;
+  return constraintInMessage.exec(error.message)?.[1] ?? null;
+}
+
+/** Which of the database's invariants refused, or null for any other error. */
+export function violatedInvariant(error: unknown): DatabaseInvariant | null {
+  if (!isSqlError(error)) return null;
+  const constraint = constraintOf(error);
+  for (const [name, invariant] of Object.entries(databaseInvariants)) {
+    if (error.code === invariant.sqlState && constraint === invariant.constraint) return name as DatabaseInvariant;
+  }
+  return null;
+}

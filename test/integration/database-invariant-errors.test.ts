@@ -1,0 +1,106 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Outcome } from '../../src/core/outcome.ts';
+import { unwrap } from '../../src/core/outcome.ts';
+import { outcomeOf } from '../../src/services/context.ts';
+import { voidPayment } from '../../src/services/ledger.ts';
+import type { Database, SqlExecutor } from '../../src/storage/database.ts';
+import { databaseInvariants, violatedInvariant, type DatabaseInvariant } from '../../src/storage/database-invariants.ts';
+import { dialects, type TestDatabase } from '../support/dialects.ts';
+import { ledgerFixture } from '../support/ledger-fixture.ts';
+
+/** Rethrows every driver error without its `constraint` and `table` fields, as a Citus cluster forwards an error raised on a shard. */
+async function stripped<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (typeof error === 'object' && error !== null) {
+      delete (error as { constraint?: string }).constraint;
+      delete (error as { table?: string }).table;
+    }
+    throw error;
+  }
+}
+
+function strippedExecutor(executor: SqlExecutor): SqlExecutor {
+  return {
+    query: (sql, params) => stripped(() => executor.query(sql, params)),
+    executeScript: (sql) => stripped(() => executor.executeScript(sql)),
+  };
+}
+
+function strippedDatabase(database: Database): Database {
+  return {
+    ...strippedExecutor(database),
+    dialect: database.dialect,
+    transaction: (work) => stripped(() => database.transaction((transaction) => work(strippedExecutor(transaction)))),
+    close: () => database.close(),
+  };
+}
+
+/**
+ * The database's invariant refusals are recognised by SQLSTATE and the constraint named in the
+ * message alone (src/storage/database-invariants.ts), so the services give the same refusal codes
+ * on a Citus cluster, which forwards neither the `constraint` nor the `table` field of an error
+ * raised on a shard. Each invariant is broken by raw SQL through a database that strips both.
+ */
+for (const dialect of dialects) {
+  describe(`database refusals recognised without the constraint field on ${dialect.name}`, () => {
+    let test: TestDatabase;
+    beforeAll(async () => {
+      test = await dialect.open();
+    });
+    afterAll(async () => {
+      await test.drop();
+    });
+
+    /** A: I1 50.00, P1 payment 30.00, PV voided payment 10.00; B: I9 20.00. */
+    async function ledger() {
+      const fixture = await ledgerFixture(test.database);
+      await fixture.account('A');
+      await fixture.account('B');
+      await fixture.invoice('INV-1', 'A', '2026-01-10', [['I1', '50.00']]);
+      await fixture.receipt('P1', 'A', '2026-01-10', 'payment', '30.00');
+      await fixture.receipt('PV', 'A', '2026-01-10', 'payment', '10.00');
+      unwrap(await voidPayment(fixture.context, 'PV'));
+      await fixture.invoice('INV-9', 'B', '2026-01-10', [['I9', '20.00']]);
+      const rows = await test.database.query<{ external_id: string; id: bigint; account_id: bigint }>(
+        'select external_id, id, account_id from document where org_id = $1', [fixture.context.organisation.id]);
+      const ids = Object.fromEntries(rows.map((row) => [row.external_id, row]));
+      const database = strippedDatabase(test.database);
+      const insert = (credit: string, debit: string, amountMinor: bigint, runId: bigint | null = null) =>
+        database.query(
+          `insert into allocation (org_id, account_id, credit_id, debit_id, amount_minor, source, run_id, created_by)
+           values ($1, $2, $3, $4, $5, $6, $7, 'raw-sql')`,
+          [fixture.context.organisation.id, ids[credit]!.account_id, ids[credit]!.id, ids[debit]!.id, amountMinor, runId === null ? 'manual' : 'auto', runId],
+        );
+      return { insert };
+    }
+
+    /** For each invariant: a statement breaking it, and the refusal code a service gives for it (if any). */
+    const breaking: Record<DatabaseInvariant, { statement: (l: Awaited<ReturnType<typeof ledger>>) => Promise<unknown>; refusalCode: string | null }> = {
+      allocatedWithinAmount: { statement: (l) => l.insert('P1', 'I1', 3001n), refusalCode: 'allocation_exceeds_remaining' },
+      voidHasNoAllocation: { statement: (l) => l.insert('PV', 'I1', 100n), refusalCode: 'document_is_void' },
+      allocationCreditKey: { statement: (l) => l.insert('I1', 'I1', 100n), refusalCode: null },
+      allocationDebitKey: { statement: (l) => l.insert('P1', 'I9', 100n), refusalCode: null },
+      allocationRunKey: { statement: (l) => l.insert('P1', 'I1', 100n, 999_999_999n), refusalCode: null },
+    };
+
+    it('covers every invariant the database refuses by name', () => {
+      expect(Object.keys(breaking).sort()).toEqual(Object.keys(databaseInvariants).sort());
+    });
+
+    for (const [invariant, { statement, refusalCode }] of Object.entries(breaking) as [DatabaseInvariant, (typeof breaking)[DatabaseInvariant]][]) {
+      it(`recognises ${invariant}${refusalCode ? ` and refuses with ${refusalCode}` : ''}`, async () => {
+        const broken = await ledger();
+        const error = await statement(broken).then(() => null, (caught: unknown) => caught);
+        expect(error).toMatchObject({ code: databaseInvariants[invariant].sqlState });
+        expect(error).not.toHaveProperty('constraint');
+        expect(violatedInvariant(error)).toBe(invariant);
+        if (refusalCode !== null) {
+          const outcome: Outcome<unknown> = await outcomeOf(() => statement(broken));
+          expect(outcome).toMatchObject({ ok: false, refusal: { code: refusalCode } });
+        }
+      });
+    }
+  });
+}
