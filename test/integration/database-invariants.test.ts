@@ -4,7 +4,7 @@ import { runAutoReconcile } from '../../src/services/auto-reconcile.ts';
 import { allocate, voidPayment } from '../../src/services/ledger.ts';
 import { createOrganisation } from '../../src/services/organisations.ts';
 import { dialects, type TestDatabase } from '../support/dialects.ts';
-import { allocatedTotals, expectInvariants } from '../support/ledger-database.ts';
+import { allocatedTotals, databaseRefusal, expectInvariants } from '../support/ledger-database.ts';
 import { cents, ledgerFixture } from '../support/ledger-fixture.ts';
 
 /**
@@ -59,19 +59,19 @@ for (const dialect of dialects) {
     it("refuses an allocation above the credit's or the debit's remainder (check document_allocated_within_amount)", async () => {
       const { fixture, insert } = await ledger();
       const totals = await allocatedTotals(test.database, fixture.context);
-      await expect(insert('P1', 'I1', cents('30.01'))).rejects.toMatchObject({ code: '23514', constraint: 'document_allocated_within_amount' });
+      await expect(databaseRefusal(insert('P1', 'I1', cents('30.01')))).resolves.toEqual({ code: '23514', constraint: 'document_allocated_within_amount' });
       await insert('P2', 'I1', cents('40.00'));
-      await expect(insert('P1', 'I1', cents('10.01'))).rejects.toMatchObject({ code: '23514', constraint: 'document_allocated_within_amount' });
+      await expect(databaseRefusal(insert('P1', 'I1', cents('10.01')))).resolves.toEqual({ code: '23514', constraint: 'document_allocated_within_amount' });
       expect(await allocatedTotals(test.database, fixture.context)).toEqual({ ...totals, I1: '4000', P2: '4000' });
     });
 
     it('refuses several rows of one statement that only together exceed a remainder', async () => {
       const { fixture, ids, org } = await ledger();
-      await expect(test.database.query(
+      await expect(databaseRefusal(test.database.query(
         `insert into allocation (org_id, account_id, credit_id, debit_id, amount_minor, source, created_by)
          values ($1, $2, $3, $5, 2500, 'manual', 'raw'), ($1, $2, $4, $5, 2501, 'manual', 'raw')`,
         [org, ids.I1!.account_id, ids.P1!.id, ids.P2!.id, ids.I1!.id],
-      )).rejects.toMatchObject({ code: '23514', constraint: 'document_allocated_within_amount' });
+      ))).resolves.toEqual({ code: '23514', constraint: 'document_allocated_within_amount' });
       expect(await fixture.allocations('A')).toEqual([]);
     });
 
@@ -83,22 +83,22 @@ for (const dialect of dialects) {
 
     it('refuses an allocation to a voided document (check document_void_has_no_allocation)', async () => {
       const { fixture, insert } = await ledger();
-      await expect(insert('PV', 'I1', cents('1.00'))).rejects.toMatchObject({ code: '23514', constraint: 'document_void_has_no_allocation' });
+      await expect(databaseRefusal(insert('PV', 'I1', cents('1.00')))).resolves.toEqual({ code: '23514', constraint: 'document_void_has_no_allocation' });
       expect(await fixture.allocations('A')).toEqual([]);
     });
 
     it('refuses to void a document that still has allocations', async () => {
       const { fixture, ids, org } = await ledger();
       unwrap(await allocate(fixture.context, [{ creditExternalId: 'P1', debitExternalId: 'I1', amountMinor: 100n }]));
-      await expect(test.database.query(`update document set voided_at = now(), voided_by = 'raw' where org_id = $1 and id = $2`, [org, ids.P1!.id]))
-        .rejects.toMatchObject({ code: '23514', constraint: 'document_void_has_no_allocation' });
+      await expect(databaseRefusal(test.database.query(`update document set voided_at = now(), voided_by = 'raw' where org_id = $1 and id = $2`, [org, ids.P1!.id])))
+        .resolves.toEqual({ code: '23514', constraint: 'document_void_has_no_allocation' });
     });
 
     it('refuses to lower a document amount below what is allocated to it', async () => {
       const { fixture, ids, org } = await ledger();
       unwrap(await allocate(fixture.context, [{ creditExternalId: 'P1', debitExternalId: 'I1', amountMinor: cents('25.00') }]));
-      await expect(test.database.query('update document set amount_minor = 2499 where org_id = $1 and id = $2', [org, ids.I1!.id]))
-        .rejects.toMatchObject({ code: '23514', constraint: 'document_allocated_within_amount' });
+      await expect(databaseRefusal(test.database.query('update document set amount_minor = 2499 where org_id = $1 and id = $2', [org, ids.I1!.id])))
+        .resolves.toEqual({ code: '23514', constraint: 'document_allocated_within_amount' });
     });
 
     it('refuses a cross-account allocation, whichever account the row claims (foreign key)', async () => {
@@ -182,7 +182,7 @@ for (const dialect of dialects) {
       const [row] = await insert('P1', 'I1', cents('10.00'));
       const change = (set: string) => test.database.query(`update allocation set ${set} where org_id = $1 and id = $2`, [org, row!.id]);
       await expect(change(`created_by = 'someone else'`)).rejects.toMatchObject({ code: '23000' });
-      await expect(change(`created_at = created_at - interval '1 year'`)).rejects.toMatchObject({ code: '23000' });
+      await expect(change(`created_at = timestamptz '2000-01-01 00:00:00+00'`)).rejects.toMatchObject({ code: '23000' });
       // Moving an auto allocation to another run would make undoing either run remove the wrong rows.
       const run = unwrap(await runAutoReconcile(fixture.context, { kind: 'all' }, { strategy: 'fifo', dryRun: false }));
       const emptyRun = unwrap(await runAutoReconcile(fixture.context, { kind: 'all' }, { strategy: 'fifo', dryRun: false }));
@@ -222,7 +222,9 @@ for (const dialect of dialects) {
         ['update reconciliation_run set org_id = $3 where org_id = $1 and id = $2', [org, run!.id, otherOrganisation.id]],
       ] as const;
       for (const [sql, params] of refusals) {
-        await expect(test.database.query(sql, [...params]), sql).rejects.toMatchObject({ code: '23000' });
+        // Citus refuses any change of a distribution column itself (0A000), before a trigger runs.
+        const code = dialect.name === 'citus' && sql.includes('set org_id') ? '0A000' : '23000';
+        await expect(test.database.query(sql, [...params]), sql).rejects.toMatchObject({ code });
       }
       // Setting a key to its own value changes nothing and is allowed.
       await test.database.query('update document_balance set account_id = account_id, allocated_minor = allocated_minor where org_id = $1', [org]);

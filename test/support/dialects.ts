@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { Database } from '../../src/storage/database.ts';
+import { distributeTables } from '../../src/storage/distribute.ts';
 import { migrate } from '../../src/storage/migrate.ts';
 import { openPgliteDatabase } from '../../src/storage/pglite-database.ts';
 import { openPostgresDatabase } from '../../src/storage/postgres-database.ts';
@@ -11,52 +12,135 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
+export type DialectName = 'pglite' | 'postgres' | 'citus';
+
 export interface Dialect {
-  readonly name: 'pglite' | 'postgres';
+  readonly name: DialectName;
   /** A new database with the whole schema, or with no schema at all (`{ schema: false }`). */
   open(options?: { schema: boolean }): Promise<TestDatabase>;
+}
+
+/** A database on a server (PostgreSQL or a Citus cluster), reachable by URL from other processes too. */
+export interface ServerDialect {
+  readonly name: 'postgres' | 'citus';
+  readonly serverUrl: string;
+  open(poolSize?: number, options?: { schema: boolean }): Promise<TestDatabase & { url: string }>;
+}
+
+function withDatabaseName(serverUrl: string, name: string): string {
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+async function onServer<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
 }
 
 /** Creates a PostgreSQL database with a random name on the server of TEST_DATABASE_URL. */
 export async function createPostgresTestDatabase(serverUrl: string, poolSize?: number, options = { schema: true }): Promise<TestDatabase & { url: string }> {
   const name = `tally_test_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  const database = await openPostgresDatabase(url.toString(), poolSize);
+  await onServer(serverUrl, (admin) => admin.query(`create database ${name}`));
+  const url = withDatabaseName(serverUrl, name);
+  const database = await openPostgresDatabase(url, poolSize);
   if (options.schema) await migrate(database);
   return {
     database,
-    url: url.toString(),
+    url,
     async drop() {
       await database.close();
-      const cleaner = new pg.Client({ connectionString: serverUrl });
-      await cleaner.connect();
-      await cleaner.query(`drop database if exists ${name} with (force)`);
-      await cleaner.end();
+      await onServer(serverUrl, (cleaner) => cleaner.query(`drop database if exists ${name} with (force)`));
     },
   };
 }
 
-const serverUrl = process.env.TEST_DATABASE_URL;
+/**
+ * Creates a database with a random name on the Citus cluster of TEST_CITUS_URL (its coordinator's
+ * maintenance database, whose pg_dist_node lists the workers): the database and the citus
+ * extension on every node, the workers added to its metadata, then the schema migrated and
+ * distributed exactly as `tally migrate --distribute` does.
+ */
+export async function createCitusTestDatabase(serverUrl: string, poolSize?: number, options = { schema: true }): Promise<TestDatabase & { url: string }> {
+  const name = `tally_test_${randomBytes(6).toString('hex')}`;
+  const coordinator = new URL(serverUrl);
+  const workers = await onServer(serverUrl, async (admin) => {
+    const rows = (await admin.query<{ nodename: string; nodeport: number }>(
+      `select nodename, nodeport from pg_dist_node where groupid <> 0 and noderole = 'primary' and isactive order by nodeid`)).rows;
+    await admin.query(`create database ${name}`);
+    return rows;
+  });
+  if (workers.length === 0) throw new Error(`TEST_CITUS_URL names ${coordinator.host}, whose pg_dist_node lists no worker`);
+  const workerUrls = workers.map((worker) => {
+    const url = new URL(serverUrl);
+    url.hostname = worker.nodename;
+    url.port = String(worker.nodeport);
+    return url.toString();
+  });
+  for (const workerUrl of workerUrls) {
+    await onServer(workerUrl, (admin) => admin.query(`create database ${name}`));
+    await onServer(withDatabaseName(workerUrl, name), (client) => client.query('create extension citus'));
+  }
+  const url = withDatabaseName(serverUrl, name);
+  await onServer(url, async (client) => {
+    await client.query('create extension citus');
+    await client.query('select citus_set_coordinator_host($1, $2)', [coordinator.hostname, Number(coordinator.port || 5432)]);
+    for (const worker of workers) await client.query('select citus_add_node($1, $2)', [worker.nodename, worker.nodeport]);
+  });
+  const database = await openPostgresDatabase(url, poolSize);
+  if (options.schema) {
+    await migrate(database);
+    await distributeTables(database);
+  }
+  return {
+    database,
+    url,
+    async drop() {
+      await database.close();
+      await onServer(serverUrl, (cleaner) => cleaner.query(`drop database if exists ${name} with (force)`));
+      for (const workerUrl of workerUrls) await onServer(workerUrl, (cleaner) => cleaner.query(`drop database if exists ${name} with (force)`));
+    },
+  };
+}
+
+const postgresUrl = process.env.TEST_DATABASE_URL;
+const citusUrl = process.env.TEST_CITUS_URL;
+/** TEST_DIALECTS=citus (a comma-separated list) runs only those of the engines available. */
+const chosen = process.env.TEST_DIALECTS ? new Set(process.env.TEST_DIALECTS.split(',').map((name) => name.trim())) : null;
+const isChosen = (name: DialectName) => chosen === null || chosen.has(name);
 
 /**
- * The engines every integration test runs against: PGlite always, PostgreSQL when
- * TEST_DATABASE_URL names a server (CI sets it). Tests loop over this list, Kysely-style.
+ * The servers of this run: PostgreSQL when TEST_DATABASE_URL names one (CI sets it), a Citus
+ * cluster when TEST_CITUS_URL names its coordinator (docs/scale-out.md; CI has none).
  */
-export const dialects: readonly Dialect[] = [
-  {
-    name: 'pglite',
-    async open(options = { schema: true }) {
-      const database = await openPgliteDatabase();
-      if (options.schema) await migrate(database);
-      return { database, drop: () => database.close() };
-    },
-  },
-  ...(serverUrl ? [{ name: 'postgres' as const, open: (options?: { schema: boolean }) => createPostgresTestDatabase(serverUrl, undefined, options) }] : []),
+export const serverDialects: readonly ServerDialect[] = [
+  ...(postgresUrl && isChosen('postgres') ? [{ name: 'postgres' as const, serverUrl: postgresUrl, open: (poolSize?: number, options?: { schema: boolean }) => createPostgresTestDatabase(postgresUrl, poolSize, options) }] : []),
+  ...(citusUrl && isChosen('citus') ? [{ name: 'citus' as const, serverUrl: citusUrl, open: (poolSize?: number, options?: { schema: boolean }) => createCitusTestDatabase(citusUrl, poolSize, options) }] : []),
 ];
 
-export const postgresServerUrl = serverUrl;
+if (!citusUrl) console.log('Citus: no TEST_CITUS_URL, so the tests on a Citus cluster are skipped (docs/scale-out.md says how to run them)');
+
+/**
+ * The engines every integration test runs against: PGlite always, then each server of
+ * `serverDialects`. Tests loop over this list, Kysely-style.
+ */
+export const dialects: readonly Dialect[] = [
+  ...(isChosen('pglite')
+    ? [{
+        name: 'pglite' as const,
+        async open(options = { schema: true }) {
+          const database = await openPgliteDatabase();
+          if (options.schema) await migrate(database);
+          return { database, drop: () => database.close() };
+        },
+      }]
+    : []),
+  ...serverDialects.map((server) => ({ name: server.name, open: (options?: { schema: boolean }) => server.open(undefined, options) })),
+];
+
+export const postgresServerUrl = postgresUrl;

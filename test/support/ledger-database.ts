@@ -11,6 +11,7 @@ import { unwrap } from '../../src/core/outcome.ts';
 import type { TallyContext } from '../../src/services/context.ts';
 import { allocate, createAccount, createInvoice, createReceipt, createRefund } from '../../src/services/ledger.ts';
 import type { SqlExecutor } from '../../src/storage/database.ts';
+import { constraintOf } from '../../src/storage/database-invariants.ts';
 import type { LedgerSpec } from './random-ledger.ts';
 import { sortAllocations, type ModelAllocation } from './reference-model.ts';
 
@@ -134,4 +135,18 @@ export async function planFromDatabase(executor: SqlExecutor, context: TallyCont
 
 export async function expectInvariants(executor: SqlExecutor, organisationId?: bigint): Promise<void> {
   expect(await invariantViolations(executor, organisationId)).toEqual([]);
+}
+
+/**
+ * What a database refusal says: its SQLSTATE and the constraint it names, read as the services
+ * read it (src/storage/database-invariants.ts: the error's field, else its message, which is all a
+ * Citus cluster forwards). Resolves with the statement's result if it was not refused, so that an
+ * `expect(...).resolves.toEqual({ code, constraint })` shows what happened either way.
+ */
+export async function databaseRefusal(statement: Promise<unknown>): Promise<unknown> {
+  try {
+    return await statement;
+  } catch (error) {
+    return { code: (error as { code?: string }).code, constraint: constraintOf(error) };
+  }
 }
