@@ -80,6 +80,8 @@ export const refusalCatalogue = {
   request_is_invalid: { kind: 'invalid', description: 'The request does not match the API schema (type, required field, unknown field, format).' },
   body_is_not_json: { kind: 'invalid', description: 'The request body is not valid JSON.' },
   body_is_too_large: { kind: 'too_large', description: 'The request body is larger than the limit.' },
+  citus_is_not_installed: { kind: 'unsupported', description: 'The database has no Citus extension, so its tables cannot be distributed (tally migrate --distribute).' },
+  table_is_placed_otherwise: { kind: 'conflict', description: "A table on the Citus cluster is placed otherwise than Tally's plan (another distribution column, another colocation, or a reference table)." },
   media_type_is_unsupported: { kind: 'unsupported', description: 'The Content-Type is not one this route accepts.' },
   method_not_allowed: { kind: 'not_found', description: 'This path does not answer this method.' },
   idempotency_key_reused: { kind: 'unprocessable', description: 'The Idempotency-Key was already used with a different request body.' },
