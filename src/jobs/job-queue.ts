@@ -6,7 +6,8 @@ import type { Database, SqlExecutor } from '../storage/database.ts';
  * A small job queue in the database, for work that outlives a request (reconciliation runs over
  * many accounts). It works the same on PGlite and PostgreSQL, which the established Postgres job
  * libraries do not (they need a pg pool and LISTEN/NOTIFY):
- * - a worker claims one job with FOR UPDATE SKIP LOCKED, so two processes never claim the same;
+ * - a worker claims one job by a conditional update of its row in its organisation, so two
+ *   processes never claim the same (and the claim works on Citus, where the table is distributed);
  * - the claim is a lease that the worker renews while it works; a job whose lease expired (its
  *   process died) is claimed again by any worker and resumes;
  * - every unit of work commits only while its lease is still held (`holdsLease` in the same
@@ -32,18 +33,36 @@ export function newWorkerName(): string {
   return `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
 }
 
-/** Claims the oldest job that is queued or whose lease expired, or returns null. */
+/** What makes a job claimable: queued, or running under a lease that expired (its process died). */
+const claimableJobCondition = `(status = 'queued' or (status = 'running' and lease_expires_at < now()))`;
+/** How many of the oldest claimable jobs a worker tries, one after another, before it waits. */
+export const jobClaimCandidatesMax = 8;
+
+/**
+ * Claims the oldest job that is queued or whose lease expired, or returns null.
+ *
+ * Two steps, so that the claim works on a table distributed by organisation (Citus, where
+ * FOR UPDATE SKIP LOCKED across organisations cannot run): the oldest claimable jobs are read
+ * without locks, then each is claimed by an update of that one row in its organisation, which
+ * checks again that it is claimable. Two workers that pick the same job both try the update;
+ * the second waits for the first to commit, finds the job no longer claimable (its lease is fresh)
+ * and moves on to the next, so a job is never claimed twice.
+ */
 export async function claimJob(database: Database, worker: string, leaseMs = jobLeaseMs): Promise<ClaimedJob | null> {
-  const [row] = await database.query<{ org_id: bigint; id: bigint; kind: 'reconcile'; run_id: bigint | null; attempts: number }>(
-    `update job set status = 'running', lease_owner = $1, lease_expires_at = now() + make_interval(secs => $2), attempts = attempts + 1
-     where (org_id, id) = (
-       select org_id, id from job
-       where status = 'queued' or (status = 'running' and lease_expires_at < now())
-       order by created_at, id for update skip locked limit 1)
-     returning org_id, id, kind, run_id, attempts`,
-    [worker, leaseMs / 1000],
+  const candidates = await database.query<{ org_id: bigint; id: bigint }>(
+    `select org_id, id from job where ${claimableJobCondition} order by created_at, id limit $1`,
+    [jobClaimCandidatesMax],
   );
-  return row ? { organisationId: row.org_id, jobId: row.id, kind: row.kind, runId: row.run_id, attempts: Number(row.attempts) } : null;
+  for (const candidate of candidates) {
+    const [row] = await database.query<{ org_id: bigint; id: bigint; kind: 'reconcile'; run_id: bigint | null; attempts: number }>(
+      `update job set status = 'running', lease_owner = $3, lease_expires_at = now() + make_interval(secs => $4), attempts = attempts + 1
+       where org_id = $1 and id = $2 and ${claimableJobCondition}
+       returning org_id, id, kind, run_id, attempts`,
+      [candidate.org_id, candidate.id, worker, leaseMs / 1000],
+    );
+    if (row) return { organisationId: row.org_id, jobId: row.id, kind: row.kind, runId: row.run_id, attempts: Number(row.attempts) };
+  }
+  return null;
 }
 
 /**
