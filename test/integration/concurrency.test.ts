@@ -4,7 +4,7 @@ import { unwrap, type Outcome } from '../../src/core/outcome.ts';
 import type { RefusalCode } from '../../src/core/refusal-codes.ts';
 import { runAutoReconcile, undoRun, type RunScope } from '../../src/services/auto-reconcile.ts';
 import { allocate, removeAllocation, voidPayment } from '../../src/services/ledger.ts';
-import { createPostgresTestDatabase, postgresServerUrl, type TestDatabase } from '../support/dialects.ts';
+import { serverDialects, type TestDatabase } from '../support/dialects.ts';
 import { expectInvariants, invariantViolations } from '../support/ledger-database.ts';
 import { ledgerFixture } from '../support/ledger-fixture.ts';
 
@@ -101,10 +101,10 @@ function randomAllocationRequests(random: RandomSource, documents: ReadonlyMap<s
   });
 }
 
-describe.skipIf(!postgresServerUrl)('concurrent reconciliation on PostgreSQL', () => {
+for (const server of serverDialects) describe(`concurrent reconciliation on ${server.name}`, () => {
   let test: TestDatabase & { url: string };
   beforeAll(async () => {
-    test = await createPostgresTestDatabase(postgresServerUrl!, 20);
+    test = await server.open(20);
   });
   afterAll(async () => {
     await test.drop();
@@ -348,3 +348,5 @@ describe.skipIf(!postgresServerUrl)('concurrent reconciliation on PostgreSQL', (
     await expectInvariants(test.database, fixture.context.organisation.id);
   });
 });
+
+if (serverDialects.length === 0) describe.skip('concurrent reconciliation (needs TEST_DATABASE_URL or TEST_CITUS_URL)', () => it('is skipped: no database server was given', () => {}));

@@ -4,7 +4,7 @@ import { claimJob, holdsLease } from '../../src/jobs/job-queue.ts';
 import { startJobWorker } from '../../src/jobs/job-worker.ts';
 import { reconcileJobHandler } from '../../src/jobs/reconcile-job.ts';
 import { executeRun, queueAutoReconcile } from '../../src/services/auto-reconcile.ts';
-import { createPostgresTestDatabase, dialects, postgresServerUrl, type TestDatabase } from '../support/dialects.ts';
+import { dialects, serverDialects, type TestDatabase } from '../support/dialects.ts';
 import { ledgerFixture } from '../support/ledger-fixture.ts';
 
 async function seedAccounts(ledger: Awaited<ReturnType<typeof ledgerFixture>>, count: number) {
@@ -45,10 +45,10 @@ for (const dialect of dialects) {
   });
 }
 
-describe.skipIf(!postgresServerUrl)('two workers on one PostgreSQL', () => {
+for (const server of serverDialects) describe(`two workers on one ${server.name}`, () => {
   let test: TestDatabase;
   beforeAll(async () => {
-    test = await createPostgresTestDatabase(postgresServerUrl!, 12);
+    test = await server.open(12);
   });
   afterAll(async () => {
     await test.drop();
@@ -82,3 +82,5 @@ describe.skipIf(!postgresServerUrl)('two workers on one PostgreSQL', () => {
     for (let index = 0; index < 6; index += 1) expect(await ledger.allocations(`A${index}`)).toEqual([`P-${index}>I-${index}:1000`]);
   });
 });
+
+if (serverDialects.length === 0) describe.skip('two workers on one database server (needs TEST_DATABASE_URL or TEST_CITUS_URL)', () => it('is skipped: no database server was given', () => {}));
