@@ -5,7 +5,10 @@ import { isSqlError } from './database.ts';
  * SQLSTATE and constraint name. The name is read from the error's `constraint` field when the
  * server sent one, else from its message: on a Citus cluster an error raised on a worker's shard
  * reaches the client with its SQLSTATE and message but without the `constraint` and `table`
- * fields, and its message names the shard (`document_balance_102040`), not the table.
+ * fields, and its message names the shard (`document_balance_102040`), not the table. An error
+ * raised while Citus writes the rows of an INSERT … SELECT into the shards (a run's batch) comes
+ * back with SQLSTATE XX000 instead of its own; its message still says what PostgreSQL said
+ * (`violates check constraint "…"`), and that phrasing with the name is recognised instead.
  */
 export const databaseInvariants = {
   /** document_balance CHECK: a document's allocated total within [0, amount]. */
@@ -36,12 +39,19 @@ export function constraintOf(error: unknown): string | null {
   return constraintInMessage.exec(error.message)?.[1] ?? null;
 }
 
+/** How PostgreSQL words a violation of each kind, before the constraint's quoted name. */
+const violationWording: Readonly<Record<string, string>> = { '23514': 'violates check constraint', '23503': 'violates foreign key constraint' };
+/** The SQLSTATE Citus gives an error it relays from a shard while copying rows into it. */
+const relayedFromShard = 'XX000';
+
 /** Which of the database's invariants refused, or null for any other error. */
 export function violatedInvariant(error: unknown): DatabaseInvariant | null {
   if (!isSqlError(error)) return null;
   const constraint = constraintOf(error);
   for (const [name, invariant] of Object.entries(databaseInvariants)) {
-    if (error.code === invariant.sqlState && constraint === invariant.constraint) return name as DatabaseInvariant;
+    if (constraint !== invariant.constraint) continue;
+    if (error.code === invariant.sqlState) return name as DatabaseInvariant;
+    if (error.code === relayedFromShard && error.message.includes(`${violationWording[invariant.sqlState]} "${invariant.constraint}"`)) return name as DatabaseInvariant;
   }
   return null;
 }

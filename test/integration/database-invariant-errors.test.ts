@@ -8,40 +8,50 @@ import { databaseInvariants, violatedInvariant, type DatabaseInvariant } from '.
 import { dialects, type TestDatabase } from '../support/dialects.ts';
 import { ledgerFixture } from '../support/ledger-fixture.ts';
 
-/** Rethrows every driver error without its `constraint` and `table` fields, as a Citus cluster forwards an error raised on a shard. */
-async function stripped<T>(work: () => Promise<T>): Promise<T> {
+/**
+ * How Citus relays an error raised on a shard: without its `constraint` and `table` fields; and,
+ * for an error met while it copies the rows of an INSERT … SELECT into the shards (a run's batch),
+ * with SQLSTATE XX000 instead of its own.
+ */
+type Relay = 'fields stripped' | 'fields stripped, SQLSTATE XX000';
+
+async function relayed<T>(relay: Relay, work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
     if (typeof error === 'object' && error !== null) {
       delete (error as { constraint?: string }).constraint;
       delete (error as { table?: string }).table;
+      if (relay === 'fields stripped, SQLSTATE XX000') (error as { code?: string }).code = 'XX000';
     }
     throw error;
   }
 }
 
-function strippedExecutor(executor: SqlExecutor): SqlExecutor {
+function relayingExecutor(relay: Relay, executor: SqlExecutor): SqlExecutor {
   return {
-    query: (sql, params) => stripped(() => executor.query(sql, params)),
-    executeScript: (sql) => stripped(() => executor.executeScript(sql)),
+    query: (sql, params) => relayed(relay, () => executor.query(sql, params)),
+    executeScript: (sql) => relayed(relay, () => executor.executeScript(sql)),
   };
 }
 
-function strippedDatabase(database: Database): Database {
+function relayingDatabase(relay: Relay, database: Database): Database {
   return {
-    ...strippedExecutor(database),
+    ...relayingExecutor(relay, database),
     dialect: database.dialect,
-    transaction: (work) => stripped(() => database.transaction((transaction) => work(strippedExecutor(transaction)))),
+    transaction: (work) => relayed(relay, () => database.transaction((transaction) => work(relayingExecutor(relay, transaction)))),
     close: () => database.close(),
   };
 }
+
+const relays: readonly Relay[] = ['fields stripped', 'fields stripped, SQLSTATE XX000'];
 
 /**
  * The database's invariant refusals are recognised by SQLSTATE and the constraint named in the
  * message alone (src/storage/database-invariants.ts), so the services give the same refusal codes
  * on a Citus cluster, which forwards neither the `constraint` nor the `table` field of an error
- * raised on a shard. Each invariant is broken by raw SQL through a database that strips both.
+ * raised on a shard, and gives SQLSTATE XX000 to one met while copying rows into a shard. Each
+ * invariant is broken by raw SQL through a database that relays its errors so.
  */
 for (const dialect of dialects) {
   describe(`database refusals recognised without the constraint field on ${dialect.name}`, () => {
@@ -54,7 +64,7 @@ for (const dialect of dialects) {
     });
 
     /** A: I1 50.00, P1 payment 30.00, PV voided payment 10.00; B: I9 20.00. */
-    async function ledger() {
+    async function ledger(relay: Relay) {
       const fixture = await ledgerFixture(test.database);
       await fixture.account('A');
       await fixture.account('B');
@@ -66,7 +76,7 @@ for (const dialect of dialects) {
       const rows = await test.database.query<{ external_id: string; id: bigint; account_id: bigint }>(
         'select external_id, id, account_id from document where org_id = $1', [fixture.context.organisation.id]);
       const ids = Object.fromEntries(rows.map((row) => [row.external_id, row]));
-      const database = strippedDatabase(test.database);
+      const database = relayingDatabase(relay, test.database);
       const insert = (credit: string, debit: string, amountMinor: bigint, runId: bigint | null = null) =>
         database.query(
           `insert into allocation (org_id, account_id, credit_id, debit_id, amount_minor, source, run_id, created_by)
@@ -77,30 +87,32 @@ for (const dialect of dialects) {
     }
 
     /** For each invariant: a statement breaking it, and the refusal code a service gives for it (if any). */
-    const breaking: Record<DatabaseInvariant, { statement: (l: Awaited<ReturnType<typeof ledger>>) => Promise<unknown>; refusalCode: string | null }> = {
-      allocatedWithinAmount: { statement: (l) => l.insert('P1', 'I1', 3001n), refusalCode: 'allocation_exceeds_remaining' },
-      voidHasNoAllocation: { statement: (l) => l.insert('PV', 'I1', 100n), refusalCode: 'document_is_void' },
-      allocationCreditKey: { statement: (l) => l.insert('I1', 'I1', 100n), refusalCode: null },
-      allocationDebitKey: { statement: (l) => l.insert('P1', 'I9', 100n), refusalCode: null },
-      allocationRunKey: { statement: (l) => l.insert('P1', 'I1', 100n, 999_999_999n), refusalCode: null },
+    const breaking: Record<DatabaseInvariant, { statement: (broken: Awaited<ReturnType<typeof ledger>>) => Promise<unknown>; refusalCode: string | null }> = {
+      allocatedWithinAmount: { statement: (broken) => broken.insert('P1', 'I1', 3001n), refusalCode: 'allocation_exceeds_remaining' },
+      voidHasNoAllocation: { statement: (broken) => broken.insert('PV', 'I1', 100n), refusalCode: 'document_is_void' },
+      allocationCreditKey: { statement: (broken) => broken.insert('I1', 'I1', 100n), refusalCode: null },
+      allocationDebitKey: { statement: (broken) => broken.insert('P1', 'I9', 100n), refusalCode: null },
+      allocationRunKey: { statement: (broken) => broken.insert('P1', 'I1', 100n, 999_999_999n), refusalCode: null },
     };
 
     it('covers every invariant the database refuses by name', () => {
       expect(Object.keys(breaking).sort()).toEqual(Object.keys(databaseInvariants).sort());
     });
 
-    for (const [invariant, { statement, refusalCode }] of Object.entries(breaking) as [DatabaseInvariant, (typeof breaking)[DatabaseInvariant]][]) {
-      it(`recognises ${invariant}${refusalCode ? ` and refuses with ${refusalCode}` : ''}`, async () => {
-        const broken = await ledger();
-        const error = await statement(broken).then(() => null, (caught: unknown) => caught);
-        expect(error).toMatchObject({ code: databaseInvariants[invariant].sqlState });
-        expect(error).not.toHaveProperty('constraint');
-        expect(violatedInvariant(error)).toBe(invariant);
-        if (refusalCode !== null) {
-          const outcome: Outcome<unknown> = await outcomeOf(() => statement(broken));
-          expect(outcome).toMatchObject({ ok: false, refusal: { code: refusalCode } });
-        }
-      });
+    for (const relay of relays) {
+      for (const [invariant, { statement, refusalCode }] of Object.entries(breaking) as [DatabaseInvariant, (typeof breaking)[DatabaseInvariant]][]) {
+        it(`recognises ${invariant}${refusalCode ? ` and refuses with ${refusalCode}` : ''} (${relay})`, async () => {
+          const broken = await ledger(relay);
+          const error = await statement(broken).then(() => null, (caught: unknown) => caught);
+          expect(error).toMatchObject({ code: relay === 'fields stripped' ? databaseInvariants[invariant].sqlState : 'XX000' });
+          expect(error).not.toHaveProperty('constraint');
+          expect(violatedInvariant(error)).toBe(invariant);
+          if (refusalCode !== null) {
+            const outcome: Outcome<unknown> = await outcomeOf(() => statement(broken));
+            expect(outcome).toMatchObject({ ok: false, refusal: { code: refusalCode } });
+          }
+        });
+      }
     }
   });
 }
