@@ -52,6 +52,11 @@ export function tablesInKeyOrder(tables: readonly string[], keys: readonly Catal
   return ordered;
 }
 
+/** Names from the catalogue, quoted for DDL (Tally's are plain lower-case words; this keeps any name safe). */
+function quoteIdentifier(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
 function describe(placement: TablePlacement): string {
   return placement.kind === 'distributed' ? `distributed by ${placement.column}` : placement.kind === 'reference' ? 'a reference table' : 'local to the coordinator';
 }
@@ -83,6 +88,8 @@ export async function distributeTables(database: Database): Promise<Distribution
     .sort((a, b) => rank(a.placement) - rank(b.placement) || a.index - b.index);
 
   const steps: DistributionStep[] = [];
+  /** Tables whose rows were copied into shards: the coordinator keeps a local copy until removed. */
+  const copied: string[] = [];
   let colocateWith: string | null = null;
   for (const { name, placement } of ordered) {
     // One transaction a table, under the migration lock: servers starting together with
@@ -116,6 +123,14 @@ export async function distributeTables(database: Database): Promise<Distribution
       // table with keys to a reference table needs (a one-time step, no need for parallel DDL).
       await transaction.query(`select set_config('citus.enable_local_reference_table_foreign_keys', 'off', true)`);
       await transaction.query(`select set_config('citus.multi_shard_modify_mode', 'sequential', true)`);
+      // A table that already holds rows (a single-node database being moved) is copied into its
+      // shards, and the shards' triggers would fire on the copy: balance rows written twice,
+      // allocated totals raised again. Its triggers are off for the copy and on again after it.
+      const [held] = await transaction.query<{ rows: boolean }>(`select exists (select 1 from ${quoteIdentifier(name)}) as rows`);
+      if (held!.rows) copied.push(name);
+      const triggers = await transaction.query<{ name: string }>(
+        `select tgname as name from pg_trigger where tgrelid = $1::regclass and not tgisinternal and tgenabled = 'O' order by tgname`, [name]);
+      for (const trigger of triggers) await transaction.executeScript(`alter table ${quoteIdentifier(name)} disable trigger ${quoteIdentifier(trigger.name)}`);
       if (placement.kind === 'reference') {
         await transaction.query('select create_reference_table($1)', [name]);
       } else if (placement.column === tenantColumn) {
@@ -123,10 +138,21 @@ export async function distributeTables(database: Database): Promise<Distribution
       } else {
         await transaction.query(`select create_distributed_table($1, $2, colocate_with => 'none')`, [name, placement.column]);
       }
+      for (const trigger of triggers) await transaction.executeScript(`alter table ${quoteIdentifier(name)} enable trigger ${quoteIdentifier(trigger.name)}`);
       return true;
     });
     if (placement.kind === 'distributed' && placement.column === tenantColumn) colocateWith ??= name;
     steps.push({ table: name, placement, changed });
+  }
+  if (copied.length > 0) {
+    // The rows now live in the shards; the coordinator's own copy is dead weight. Removing it
+    // truncates the coordinator's tables, which Tally's history triggers refuse, so they are
+    // skipped for this transaction (session_replication_role: a superuser's setting, needed only
+    // when moving a database that holds rows; a fresh one has nothing to remove).
+    await database.transaction(async (transaction) => {
+      await transaction.query(`select set_config('session_replication_role', 'replica', true)`);
+      for (const name of [...copied].reverse()) await transaction.query('select truncate_local_data_after_distributing_table($1)', [name]);
+    });
   }
   return steps;
 }

@@ -60,6 +60,46 @@ export async function createPostgresTestDatabase(serverUrl: string, poolSize?: n
   };
 }
 
+/** The workers of the Citus cluster whose coordinator's maintenance database is `serverUrl` (its pg_dist_node). */
+async function citusWorkerUrls(serverUrl: string): Promise<string[]> {
+  const workers = await onServer(serverUrl, async (admin) => (await admin.query<{ nodename: string; nodeport: number }>(
+    `select nodename, nodeport from pg_dist_node where groupid <> 0 and noderole = 'primary' and isactive order by nodeid`)).rows);
+  if (workers.length === 0) throw new Error(`TEST_CITUS_URL names ${new URL(serverUrl).host}, whose pg_dist_node lists no worker`);
+  return workers.map((worker) => {
+    const url = new URL(serverUrl);
+    url.hostname = worker.nodename;
+    url.port = String(worker.nodeport);
+    return url.toString();
+  });
+}
+
+/**
+ * Makes database `name` of the coordinator a Citus coordinator, as an operator does (docs/scale-out.md):
+ * the same database with the citus extension on every worker, then the extension in it and its
+ * workers added. Returns how to drop the workers' copies.
+ */
+export async function addCitusWorkers(serverUrl: string, name: string): Promise<{ dropWorkerDatabases(): Promise<void> }> {
+  const workerUrls = await citusWorkerUrls(serverUrl);
+  for (const workerUrl of workerUrls) {
+    await onServer(workerUrl, (admin) => admin.query(`create database ${name}`));
+    await onServer(withDatabaseName(workerUrl, name), (client) => client.query('create extension citus'));
+  }
+  const coordinator = new URL(serverUrl);
+  await onServer(withDatabaseName(serverUrl, name), async (client) => {
+    await client.query('create extension citus');
+    await client.query('select citus_set_coordinator_host($1, $2)', [coordinator.hostname, Number(coordinator.port || 5432)]);
+    for (const workerUrl of workerUrls) {
+      const worker = new URL(workerUrl);
+      await client.query('select citus_add_node($1, $2)', [worker.hostname, Number(worker.port || 5432)]);
+    }
+  });
+  return {
+    async dropWorkerDatabases() {
+      for (const workerUrl of workerUrls) await onServer(workerUrl, (cleaner) => cleaner.query(`drop database if exists ${name} with (force)`));
+    },
+  };
+}
+
 /**
  * Creates a database with a random name on the Citus cluster of TEST_CITUS_URL (its coordinator's
  * maintenance database, whose pg_dist_node lists the workers): the database and the citus
@@ -68,30 +108,9 @@ export async function createPostgresTestDatabase(serverUrl: string, poolSize?: n
  */
 export async function createCitusTestDatabase(serverUrl: string, poolSize?: number, options = { schema: true }): Promise<TestDatabase & { url: string }> {
   const name = `tally_test_${randomBytes(6).toString('hex')}`;
-  const coordinator = new URL(serverUrl);
-  const workers = await onServer(serverUrl, async (admin) => {
-    const rows = (await admin.query<{ nodename: string; nodeport: number }>(
-      `select nodename, nodeport from pg_dist_node where groupid <> 0 and noderole = 'primary' and isactive order by nodeid`)).rows;
-    await admin.query(`create database ${name}`);
-    return rows;
-  });
-  if (workers.length === 0) throw new Error(`TEST_CITUS_URL names ${coordinator.host}, whose pg_dist_node lists no worker`);
-  const workerUrls = workers.map((worker) => {
-    const url = new URL(serverUrl);
-    url.hostname = worker.nodename;
-    url.port = String(worker.nodeport);
-    return url.toString();
-  });
-  for (const workerUrl of workerUrls) {
-    await onServer(workerUrl, (admin) => admin.query(`create database ${name}`));
-    await onServer(withDatabaseName(workerUrl, name), (client) => client.query('create extension citus'));
-  }
+  await onServer(serverUrl, (admin) => admin.query(`create database ${name}`));
+  const workers = await addCitusWorkers(serverUrl, name);
   const url = withDatabaseName(serverUrl, name);
-  await onServer(url, async (client) => {
-    await client.query('create extension citus');
-    await client.query('select citus_set_coordinator_host($1, $2)', [coordinator.hostname, Number(coordinator.port || 5432)]);
-    for (const worker of workers) await client.query('select citus_add_node($1, $2)', [worker.nodename, worker.nodeport]);
-  });
   const database = await openPostgresDatabase(url, poolSize);
   if (options.schema) {
     await migrate(database);
@@ -103,7 +122,7 @@ export async function createCitusTestDatabase(serverUrl: string, poolSize?: numb
     async drop() {
       await database.close();
       await onServer(serverUrl, (cleaner) => cleaner.query(`drop database if exists ${name} with (force)`));
-      for (const workerUrl of workerUrls) await onServer(workerUrl, (cleaner) => cleaner.query(`drop database if exists ${name} with (force)`));
+      await workers.dropWorkerDatabases();
     },
   };
 }
