@@ -4,22 +4,11 @@ import { createApiToken } from '../../src/services/access/api-tokens.ts';
 import { serverDialects, type TestDatabase } from '../support/dialects.ts';
 import { expectInvariants } from '../support/ledger-database.ts';
 import { ledgerFixture } from '../support/ledger-fixture.ts';
+import { randomSource } from '../support/random-source.ts';
 import { startServerProcess, type ServerProcess } from '../support/server-process.ts';
 
 const seed = process.env.CONCURRENCY_SEED ? Number(process.env.CONCURRENCY_SEED) : Date.now() % 2_147_483_647;
 console.log(`two-servers: random seed ${seed}`);
-
-/** mulberry32: a small deterministic generator, so a failing mix can be replayed with CONCURRENCY_SEED. */
-function randomSource(start: number): (below: number) => number {
-  let state = start >>> 0;
-  return (below) => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4_294_967_296) * below);
-  };
-}
 
 const requestsCount = 120;
 /** Refusals a manual allocation may meet when another request took the remainder first. */

@@ -7,6 +7,7 @@ import { allocate, removeAllocation, voidPayment } from '../../src/services/ledg
 import { serverDialects, type TestDatabase } from '../support/dialects.ts';
 import { expectInvariants, invariantViolations } from '../support/ledger-database.ts';
 import { ledgerFixture } from '../support/ledger-fixture.ts';
+import { randomSource, type RandomSource } from '../support/random-source.ts';
 
 /**
  * Many writers at once on real PostgreSQL (PGlite has one connection, so it cannot race). Every
@@ -15,18 +16,6 @@ import { ledgerFixture } from '../support/ledger-fixture.ts';
  */
 const seed = process.env.CONCURRENCY_SEED ? Number(process.env.CONCURRENCY_SEED) : Date.now() % 2_147_483_647;
 console.log(`concurrency: random seed ${seed}`);
-
-/** A small deterministic generator (mulberry32), so a failing mix of operations can be replayed. */
-function randomSource(start: number): RandomSource {
-  let state = start >>> 0;
-  return (below) => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4_294_967_296) * below);
-  };
-}
 
 /** For failure messages: results hold bigints, which JSON cannot write by itself. */
 const show = (value: unknown) => JSON.stringify(value, (_key, item) => (typeof item === 'bigint' ? item.toString() : item));
@@ -50,8 +39,6 @@ function summarise(results: readonly Result[]): string {
   }
   return [...counts].map(([key, count]) => `${key} ${count}`).join(', ');
 }
-
-type RandomSource = (below: number) => number;
 
 /** Shuffles a copy of `items` (Fisher–Yates) with the test's random source. */
 function shuffled<T>(items: readonly T[], random: RandomSource): T[] {

@@ -107,21 +107,16 @@ export async function addCitusWorkers(serverUrl: string, name: string): Promise<
  * distributed exactly as `tally migrate --distribute` does.
  */
 export async function createCitusTestDatabase(serverUrl: string, poolSize?: number, options = { schema: true }): Promise<TestDatabase & { url: string }> {
-  const name = `tally_test_${randomBytes(6).toString('hex')}`;
-  await onServer(serverUrl, (admin) => admin.query(`create database ${name}`));
-  const workers = await addCitusWorkers(serverUrl, name);
-  const url = withDatabaseName(serverUrl, name);
-  const database = await openPostgresDatabase(url, poolSize);
+  const test = await createPostgresTestDatabase(serverUrl, poolSize, { schema: false });
+  const workers = await addCitusWorkers(serverUrl, new URL(test.url).pathname.slice(1));
   if (options.schema) {
-    await migrate(database);
-    await distributeTables(database);
+    await migrate(test.database);
+    await distributeTables(test.database);
   }
   return {
-    database,
-    url,
+    ...test,
     async drop() {
-      await database.close();
-      await onServer(serverUrl, (cleaner) => cleaner.query(`drop database if exists ${name} with (force)`));
+      await test.drop();
       await workers.dropWorkerDatabases();
     },
   };
