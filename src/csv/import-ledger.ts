@@ -173,10 +173,13 @@ export async function importCsvFolder(database: Database, target: FolderImportTa
 /**
  * Takes back an organisation created for an import that was refused. Its import rolled back, so
  * it holds nothing; should anything have been added meanwhile, a foreign key keeps it in place.
+ * Two statements: on Citus the organisation is a reference table and its accounts are distributed,
+ * and a delete from the one cannot read the other.
  */
 async function removeEmptyOrganisation(database: Database, organisationId: bigint): Promise<void> {
   try {
-    await database.query('delete from organisation where id = $1 and not exists (select 1 from account where org_id = $1)', [organisationId]);
+    const [held] = await database.query<{ accounts: boolean }>('select exists (select 1 from account where org_id = $1) as accounts', [organisationId]);
+    if (!held!.accounts) await database.query('delete from organisation where id = $1', [organisationId]);
   } catch (error) {
     if (isSqlError(error) && error.code === '23503') return;
     throw error;

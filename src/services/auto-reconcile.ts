@@ -74,7 +74,7 @@ function leftOpenListedOf(accountsListed: string): AccountLeftOpen[] {
 }
 
 async function reconcileBatch(transaction: SqlExecutor, context: TallyContext, runId: bigint, accountIds: readonly bigint[], strategy: ReconciliationStrategy): Promise<BatchResult> {
-  await transaction.query(reconcileBatchSettingsSql);
+  await transaction.executeScript(reconcileBatchSettingsSql);
   const [row] = await transaction.query<ReconcileBatchRow>(reconcileBatchSql[strategy], [
     context.organisation.id, accountIds, runId, context.actor, runSummaryAccountsListedMax,
   ]);
@@ -461,13 +461,15 @@ export async function cancelRun(context: TallyContext, runId: bigint): Promise<O
       const [run] = await transaction.query<{ status: string }>('select status from reconciliation_run where org_id = $1 and id = $2 for update', [context.organisation.id, runId]);
       if (!run) refuse('run_not_found', `No run has the id ${runId}`, { path: 'run' });
       if (run.status !== 'queued' && run.status !== 'running') refuse('run_is_finished', `Run ${runId} is ${run.status}`, { path: 'run' });
+      // Two updates, not one with CASE … now(): Citus refuses a non-immutable function inside CASE.
       const [job] = await transaction.query<{ status: string }>(
-        `update job set cancel_requested = true, status = case when status = 'queued' then 'cancelled' else status end,
-           finished_at = case when status = 'queued' then now() else finished_at end
-         where org_id = $1 and run_id = $2 returning status`,
+        'update job set cancel_requested = true where org_id = $1 and run_id = $2 returning status',
         [context.organisation.id, runId],
       );
-      if (run.status === 'queued' || job?.status === 'cancelled') {
+      if (job?.status === 'queued') {
+        await transaction.query(`update job set status = 'cancelled', finished_at = now() where org_id = $1 and run_id = $2 and status = 'queued'`, [context.organisation.id, runId]);
+      }
+      if (run.status === 'queued' || job?.status === 'queued') {
         await transaction.query(`update reconciliation_run set status = 'cancelled', finished_at = now() where org_id = $1 and id = $2`, [context.organisation.id, runId]);
         return { status: 'cancelled' as const };
       }

@@ -212,7 +212,12 @@ function batchSql(strategy: ReconciliationStrategy): string {
  *   nested loops (minutes on a 100,000-document account); hash joins are right at every size here.
  *   The allocation triggers turn nested loops back on for their own index probes (migration 0010).
  */
-export const reconcileBatchSettingsSql = `select set_config('work_mem', '64MB', true), set_config('jit', 'off', true), set_config('enable_nestloop', 'off', true)`;
+//
+// SET LOCAL statements (a script), not set_config(): on a Citus cluster the batch's statement runs
+// on the worker holding the organisation, and Citus passes a transaction's SET LOCAL commands on to
+// the workers when citus.propagate_set_commands is 'local' (elsewhere that setting is a name
+// nobody reads, which PostgreSQL and PGlite accept and ignore).
+export const reconcileBatchSettingsSql = `set local citus.propagate_set_commands = 'local'; set local work_mem = '64MB'; set local jit = off; set local enable_nestloop = off`;
 
 /** The batch statement of each strategy: `fifo` skips the two reference passes. */
 export const reconcileBatchSql: Readonly<Record<ReconciliationStrategy, string>> = {

@@ -19,7 +19,7 @@ import { modelAutoReconcile, sortAllocations, type ModelAllocation } from '../su
 const seed = process.env.FC_SEED ? Number(process.env.FC_SEED) : Date.now() % 2_147_483_647;
 /** PROPERTY_RUNS=<n> runs n organisations per engine instead (a longer soak). */
 const runsOverride = process.env.PROPERTY_RUNS ? Number(process.env.PROPERTY_RUNS) : undefined;
-const runsByDialect = { pglite: runsOverride ?? 30, postgres: runsOverride ?? 30, citus: runsOverride ?? 30 } as const;
+const runsByDialect = { pglite: runsOverride ?? 30, postgres: runsOverride ?? 30, citus: runsOverride ?? 8 } as const;
 const accountsPerLedger = 4;
 console.log(`auto-reconcile-property: fast-check seed ${seed}`);
 

@@ -109,15 +109,19 @@ for (const dialect of dialects) {
         );
       });
       const plans = await test.database.transaction(async (transaction) => {
-        await transaction.query(reconcileBatchSettingsSql);
+        await transaction.executeScript(reconcileBatchSettingsSql);
         const planOf = async (strategy: 'reference' | 'fifo') =>
           (await transaction.query<{ 'QUERY PLAN': string }>(`explain ${reconcileBatchSql[strategy]}`, [organisationId, [account!.id], 1n, 'test', 20]))
             .map((row) => row['QUERY PLAN']).join('\n');
         return [await planOf('reference'), await planOf('fifo')];
       });
-      for (const plan of plans) {
-        expect(plan).toContain('Hash Join');
-        expect(plan).not.toContain('Nested Loop');
+      // On Citus the statement runs as distributed subplans whose own plans EXPLAIN does not show
+      // (docs/scale-out.md, Limits): the shape checked here is PostgreSQL's.
+      if (dialect.name !== 'citus') {
+        for (const plan of plans) {
+          expect(plan).toContain('Hash Join');
+          expect(plan).not.toContain('Nested Loop');
+        }
       }
       const summary = unwrap(await runAutoReconcile(ledger.context, { kind: 'account', accountId: 'A' }, { strategy: 'reference', dryRun: false }));
       expect(summary.allocationsCount).toBeGreaterThan(900);

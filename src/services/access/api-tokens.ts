@@ -52,7 +52,10 @@ export async function listApiTokens(executor: SqlExecutor, organisationId: bigin
 
 export async function revokeApiToken(executor: SqlExecutor, organisationId: bigint, tokenId: bigint): Promise<Outcome<{ revoked: true }>> {
   return outcomeOf(async () => {
-    const rows = await executor.query('update api_token set revoked_at = coalesce(revoked_at, now()) where org_id = $1 and id = $2 returning id', [organisationId, tokenId]);
+    // Revoking a revoked token keeps its first revocation. Two statements, not coalesce(revoked_at,
+    // now()): Citus refuses a non-immutable function inside COALESCE.
+    const revoked = await executor.query('update api_token set revoked_at = now() where org_id = $1 and id = $2 and revoked_at is null returning id', [organisationId, tokenId]);
+    const rows = revoked.length > 0 ? revoked : await executor.query('select id from api_token where org_id = $1 and id = $2', [organisationId, tokenId]);
     if (rows.length === 0) refuse('token_not_found', `No API token has the id ${tokenId}`, { path: 'token' });
     return { revoked: true as const };
   });
