@@ -69,7 +69,7 @@ try {
   const organisations: Organisation[] = [];
   const generateStartedMs = performance.now();
   await timedInParallel(Array.from({ length: organisationsCount }, (_, index) => index), async (index) => {
-    organisations.push(unwrap(await generateOrganisation(database, { slug: `org-${index}`, accountsCount, seed: seed + index, actor: 'bench' })).organisation);
+    organisations.push(unwrap(await generateOrganisation(database, { slug: `org-${index}`, accountsCount, seed: seed + index, actor: 'bench', analyze: false })).organisation);
   });
   const generateSeconds = (performance.now() - generateStartedMs) / 1000;
   log(`generated in ${generateSeconds.toFixed(1)} s`);
