@@ -75,6 +75,25 @@ for (const dialect of dialects) {
       expect(await fixture.allocations('A')).toEqual([]);
     });
 
+    it('keeps both organisations in step when one statement allocates in two (the trigger works per organisation)', async () => {
+      const first = await ledger();
+      const second = await ledger();
+      await test.database.query(
+        `insert into allocation (org_id, account_id, credit_id, debit_id, amount_minor, source, created_by)
+         values ($1, $2, $3, $4, 1500, 'manual', 'raw'), ($5, $6, $7, $8, 2500, 'manual', 'raw')`,
+        [first.org, first.ids.P1!.account_id, first.ids.P1!.id, first.ids.I1!.id, second.org, second.ids.P2!.account_id, second.ids.P2!.id, second.ids.I1!.id],
+      );
+      expect(await allocatedTotals(test.database, first.fixture.context)).toMatchObject({ I1: '1500', P1: '1500', P2: '0' });
+      expect(await allocatedTotals(test.database, second.fixture.context)).toMatchObject({ I1: '2500', P1: '0', P2: '2500' });
+      await expect(databaseRefusal(test.database.query(
+        `insert into allocation (org_id, account_id, credit_id, debit_id, amount_minor, source, created_by)
+         values ($1, $2, $3, $4, 100, 'manual', 'raw'), ($5, $6, $7, $8, 2501, 'manual', 'raw')`,
+        [first.org, first.ids.P1!.account_id, first.ids.P1!.id, first.ids.I1!.id, second.org, second.ids.P1!.account_id, second.ids.P1!.id, second.ids.I1!.id],
+      ))).resolves.toEqual({ code: '23514', constraint: 'document_allocated_within_amount' });
+      await expectInvariants(test.database, first.org);
+      await expectInvariants(test.database, second.org);
+    });
+
     it('refuses an allocation of zero or less', async () => {
       const { insert } = await ledger();
       await expect(insert('P1', 'I1', 0n)).rejects.toMatchObject({ code: '23514' });

@@ -32,6 +32,8 @@ declare
   run_organisation_ids bigint[];
   run_ids bigint[];
   organisation_id bigint;
+  first_organisation_id bigint;
+  last_organisation_id bigint;
   organisation_run_ids bigint[];
   updated_count bigint;
   updated_total bigint := 0;
@@ -48,7 +50,8 @@ declare
   run_missing boolean;
 begin
   execute $sql$
-  select array_agg(org_id), array_agg(document_id), array_agg(account_id), array_agg(side), array_agg(amount_minor)
+  select array_agg(org_id), array_agg(document_id), array_agg(account_id), array_agg(side), array_agg(amount_minor),
+         min(org_id), max(org_id)
   from (
     select org_id, document_id, account_id, side, coalesce(sum(amount_minor) filter (where removed_at is null), 0)::bigint as amount_minor
     from (select org_id, credit_id as document_id, account_id, 'credit' as side, amount_minor, removed_at from inserted_allocation
@@ -57,14 +60,19 @@ begin
     group by org_id, document_id, account_id, side
     order by org_id, document_id
   ) delta
-  $sql$ into delta_organisation_ids, delta_document_ids, delta_account_ids, delta_sides, delta_amounts;
+  $sql$ into delta_organisation_ids, delta_document_ids, delta_account_ids, delta_sides, delta_amounts, first_organisation_id, last_organisation_id;
 
   execute $sql$
   select array_agg(org_id), array_agg(run_id)
   from (select distinct org_id, run_id from inserted_allocation where run_id is not null) named_run
   $sql$ into run_organisation_ids, run_ids;
 
-  for organisation_id in select distinct named.org_id from unnest(delta_organisation_ids) as named (org_id) loop
+  -- Almost every statement writes one organisation's allocations: then there is nothing to list.
+  for organisation_id in
+    select first_organisation_id where first_organisation_id = last_organisation_id
+    union all
+    select distinct named.org_id from unnest(delta_organisation_ids) as named (org_id) where first_organisation_id <> last_organisation_id
+  loop
     execute $sql$
     update document_balance b set allocated_minor = b.allocated_minor + delta.amount_minor
     from unnest($2, $3, $4, $5, $6) as delta (org_id, document_id, account_id, side, amount_minor)
