@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exitCodes } from '../../src/cli/exit-codes.ts';
 import { distributeTables } from '../../src/storage/distribute.ts';
+import { databaseSettingsFromEnvironment, openDatabase } from '../../src/storage/open-database.ts';
 import { catalogueTables } from '../../src/storage/schema-catalogue.ts';
 import { tablePlacementExceptions } from '../../src/storage/table-placement.ts';
 import { dialects, serverDialects, type TestDatabase } from '../support/dialects.ts';
@@ -68,6 +69,14 @@ for (const dialect of dialects) {
     });
   });
 }
+
+describe('TALLY_CITUS=1 on start', () => {
+  it('is read from the environment, and refuses to open the embedded database, saying Citus is needed', async () => {
+    expect(databaseSettingsFromEnvironment({ TALLY_CITUS: '1' }).distribute).toBe(true);
+    expect(databaseSettingsFromEnvironment({}).distribute).toBe(false);
+    await expect(openDatabase({ dataDirectory: 'memory', distribute: true })).rejects.toMatchObject({ refusal: { code: 'citus_is_not_installed' } });
+  });
+});
 
 describe('tally migrate --distribute', () => {
   it('refuses on the embedded database, saying Citus is needed', async () => {
