@@ -143,10 +143,11 @@ export async function accountStatement(context: TallyContext, accountExternalId:
       };
     });
     const allocations = await context.database.query<{ id: bigint; credit: string; debit: string; amount_minor: bigint; source: string; run_id: bigint | null; created_by: string; created_at: Date }>(
-      `select a.id, c.external_id as credit, d.external_id as debit, a.amount_minor, a.source, a.run_id, a.created_by, a.created_at
+      `select a.id, c.external_id as credit, d.external_id as debit, a.amount_minor, a.source, run.number as run_id, a.created_by, a.created_at
        from document_balance credit
        join allocation a on a.org_id = credit.org_id and a.credit_id = credit.document_id
        join document c on c.org_id = a.org_id and c.id = a.credit_id join document d on d.org_id = a.org_id and d.id = a.debit_id
+       left join reconciliation_run run on run.org_id = a.org_id and run.id = a.run_id
        -- An account's allocations are its credits' allocations (each has one credit, in its account).
        where credit.org_id = $1 and credit.account_id = $2 and credit.side = 'credit' and a.removed_at is null order by a.id`,
       [organisationId, account.id],

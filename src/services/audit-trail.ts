@@ -17,6 +17,7 @@ export interface AuditEvent {
 
 export interface AuditFilter {
   readonly accountId?: string | undefined;
+  /** The run's number within the organisation. */
   readonly runId?: bigint | undefined;
 }
 
@@ -39,15 +40,16 @@ export async function auditTrail(executor: SqlExecutor, organisationId: bigint, 
   const events = `
     select a.id, 'allocated' as action, a.created_at as at, a.created_by as actor, a.source, a.run_id, null::text as removal_reason, a.account_id, a.credit_id, a.debit_id, a.amount_minor
     from ${allocations}
-    where a.org_id = $1 and ($3::bigint is null or a.run_id = $3)
+    where a.org_id = $1 and ($3::bigint is null or a.run_id = (select r.id from reconciliation_run r where r.org_id = $1 and r.number = $3))
     union all
     select a.id, 'removed', a.removed_at, a.removed_by, a.source, a.run_id, a.removal_reason, a.account_id, a.credit_id, a.debit_id, a.amount_minor
     from ${allocations}
-    where a.org_id = $1 and a.removed_at is not null and ($3::bigint is null or a.run_id = $3)`;
+    where a.org_id = $1 and a.removed_at is not null and ($3::bigint is null or a.run_id = (select r.id from reconciliation_run r where r.org_id = $1 and r.number = $3))`;
   const [count] = await executor.query<{ total: bigint }>(`select count(*) as total from (${events}) e`, params);
   const rows = await executor.query<{ id: bigint; action: 'allocated' | 'removed'; at: Date; actor: string; source: string; run_id: bigint | null; removal_reason: string | null; account: string; receipt: string; target: string; amount_minor: bigint }>(
-    `select e.id, e.action, e.at, e.actor, e.source, e.run_id, e.removal_reason, acc.external_id as account, c.external_id as receipt, d.external_id as target, e.amount_minor
+    `select e.id, e.action, e.at, e.actor, e.source, run.number as run_id, e.removal_reason, acc.external_id as account, c.external_id as receipt, d.external_id as target, e.amount_minor
      from (${events}) e
+     left join reconciliation_run run on run.org_id = $1 and run.id = e.run_id
      join account acc on acc.org_id = $1 and acc.id = e.account_id
      join document c on c.org_id = $1 and c.id = e.credit_id
      join document d on d.org_id = $1 and d.id = e.debit_id

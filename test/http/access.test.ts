@@ -43,6 +43,8 @@ const sampleRequests: Record<string, { path: string; body?: unknown }> = {
   'POST /runs': { path: '/runs', body: { scope: { account_ids: ['A-1'] }, dry_run: true } },
   'GET /runs': { path: '/runs' },
   'GET /runs/:run': { path: '/runs/{run}' },
+  'GET /runs/:run/allocations': { path: '/runs/{run}/allocations' },
+  'GET /runs/:run/accounts': { path: '/runs/{run}/accounts' },
   'POST /runs/:run/cancel': { path: '/runs/{run}/cancel' },
   'POST /runs/:run/undo': { path: '/runs/{run}/undo' },
 };

@@ -63,7 +63,7 @@ describe.skipIf(!postgresServerUrl)('a background run survives the server being 
     unwrap(await runAutoReconcile(referenceContext, { kind: 'all' }, { strategy: 'reference', dryRun: false }));
 
     const context: TallyContext = { database: test.database, organisation: interrupted.organisation, actor: 'test' };
-    const { runId } = unwrap(await queueAutoReconcile(context, { kind: 'all' }, 'reference'));
+    const { runRowId: runId } = unwrap(await queueAutoReconcile(context, { kind: 'all' }, 'reference'));
     const first = startServer();
     const partway = await waitFor(() => runState(context, runId), (state) => state.accountsDone >= 20, 'the run to be under way');
     first.kill('SIGKILL');
