@@ -1,6 +1,8 @@
+import type { PaymentMethod } from '../core/document-kinds.ts';
 import { formatAmountMinor } from '../core/money.ts';
 import type { AccountStatement, UnreconciledAccount } from '../services/account-view.ts';
 import type { RunAccount, RunAllocation, RunSummary, RunView } from '../services/auto-reconcile.ts';
+import type { AccountStatementBody } from './account-schemas.ts';
 import type { RunAccountBody, RunAllocationBody, RunListItemBody, RunSummaryBody } from './run-schemas.ts';
 import { openReasonMessages } from '../core/open-explanation.ts';
 
@@ -12,7 +14,7 @@ export function money(amountMinor: bigint, minorDigits: number): string {
   return formatAmountMinor(amountMinor, minorDigits);
 }
 
-export function accountStatementView(statement: AccountStatement, minorDigits: number) {
+export function accountStatementView(statement: AccountStatement, minorDigits: number): AccountStatementBody {
   const amount = (value: bigint) => money(value, minorDigits);
   return {
     account_id: statement.accountId,
@@ -33,11 +35,12 @@ export function accountStatementView(statement: AccountStatement, minorDigits: n
       status: document.voided ? 'void' : document.status,
       invoice_id: document.invoiceId,
       position: document.position,
+      creation_order: document.creationOrder,
       description: document.description,
       ledger_code: document.ledgerCode,
       participant_id: document.participantId,
       rl24_eligible: document.rl24Eligible,
-      method: document.method,
+      method: document.method as PaymentMethod | null,
       reference: document.reference,
       scheduled: document.scheduled,
       voided: document.voided,
@@ -60,6 +63,8 @@ export function unreconciledAccountView(account: UnreconciledAccount, minorDigit
     account_id: account.accountId,
     owner_name: account.ownerName,
     remaining: money(account.remainingMinor, minorDigits),
+    credit_remaining: money(account.creditRemainingMinor, minorDigits),
+    refund_remaining: money(account.refundRemainingMinor, minorDigits),
     documents: account.documents.map((document) => ({
       document_id: document.id,
       kind: document.kind,

@@ -8,7 +8,7 @@ import { isSqlError, transactionRolledBack, type SqlExecutor } from '../storage/
 import { assert } from '../core/assert.ts';
 import type { AllocationPass, RunStatus } from '../core/run-vocabulary.ts';
 import { insertRunRow, runAccountsPage, runAllocationsPage, runRecordOfNumber, runRecordsPage, runRowIdOfNumber, type RunRecord } from '../storage/run-sql.ts';
-import { accountFilterSql, type AccountFilter } from './account-list.ts';
+import { accountFilterSql, type AccountFilter } from '../storage/account-list-sql.ts';
 import { outcomeOf, type TallyContext } from './context.ts';
 
 export type RunScope =

@@ -28,6 +28,8 @@ const sampleRequests: Record<string, { path: string; body?: unknown }> = {
   'DELETE /allocations/:allocation': { path: '/allocations/{allocation}' },
   'GET /unreconciled': { path: '/unreconciled' },
   'GET /audit': { path: '/audit?account_id=A-1' },
+  'GET /unreconciled.csv': { path: '/unreconciled.csv' },
+  'GET /audit.csv': { path: '/audit.csv?account_id=A-1' },
   'GET /settings': { path: '/settings' },
   'PATCH /settings': { path: '/settings', body: { reconciliation_enabled: true } },
   'GET /users': { path: '/users' },
