@@ -86,7 +86,7 @@ export async function accountStatement(context: TallyContext, accountExternalId:
       'select id, owner_name, owner_email from account where org_id = $1 and external_id = $2',
       [organisationId, accountExternalId],
     );
-    if (!account) refuse('account_not_found', `No account has the id ${accountExternalId}`, { path: 'account' });
+    if (!account) refuse('account_not_found', `No account has the id ${accountExternalId}`, { path: 'account', values: { id: accountExternalId } });
     const records = await context.database.query<DocumentRecord>(
       `with covered_by_scheduled as (${coveredByScheduledSql('credit.account_id = $2')})
        select d.id, d.external_id, d.kind, d.side, d.date, d.amount_minor, balance.allocated_minor, invoice.external_id as invoice_external_id,

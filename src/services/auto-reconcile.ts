@@ -136,7 +136,7 @@ async function resolveScope(executor: SqlExecutor, context: TallyContext, scope:
   );
   const ids = new Map(rows.map((row) => [row.external_id, row.id]));
   for (const [index, externalId] of externalIds.entries()) {
-    if (!ids.has(externalId)) refuse('account_not_found', `No account has the id ${externalId}`, { path: scope.kind === 'account' ? 'account' : `accounts[${index}]` });
+    if (!ids.has(externalId)) refuse('account_not_found', `No account has the id ${externalId}`, { path: scope.kind === 'account' ? 'account' : `accounts[${index}]`, values: { id: externalId } });
   }
   return [...new Set(ids.values())];
 }
@@ -475,7 +475,7 @@ function runViewOf(run: RunRecord): Omit<RunView, 'summary'> {
 
 async function runOfNumber(context: TallyContext, runId: bigint): Promise<RunRecord> {
   const run = await runRecordOfNumber(context.database, context.organisation.id, runId);
-  if (!run) refuse('run_not_found', `No run has the id ${runId}`, { path: 'run' });
+  if (!run) refuse('run_not_found', `No run has the id ${runId}`, { path: 'run', values: { run: runId.toString() } });
   return run;
 }
 
@@ -516,9 +516,9 @@ export async function cancelRun(context: TallyContext, runId: bigint): Promise<O
   return outcomeOf(() =>
     context.database.transaction(async (transaction) => {
       const runRowId = await runRowIdOfNumber(transaction, context.organisation.id, runId, { forUpdate: true });
-      if (runRowId === null) refuse('run_not_found', `No run has the id ${runId}`, { path: 'run' });
+      if (runRowId === null) refuse('run_not_found', `No run has the id ${runId}`, { path: 'run', values: { run: runId.toString() } });
       const [run] = await transaction.query<{ status: string }>('select status from reconciliation_run where org_id = $1 and id = $2', [context.organisation.id, runRowId]);
-      if (run!.status !== 'queued' && run!.status !== 'running') refuse('run_is_finished', `Run ${runId} is ${run!.status}`, { path: 'run' });
+      if (run!.status !== 'queued' && run!.status !== 'running') refuse('run_is_finished', `Run ${runId} is ${run!.status}`, { path: 'run', values: { run: runId.toString() } });
       const [job] = await transaction.query<{ status: string }>(
         `update job set cancel_requested = true, status = case when status = 'queued' then 'cancelled' else status end,
            finished_at = case when status = 'queued' then now() else finished_at end
@@ -545,10 +545,10 @@ export async function undoRun(context: TallyContext, runId: bigint): Promise<Out
   return outcomeOf(() =>
     context.database.transaction(async (transaction) => {
       const runRowId = await runRowIdOfNumber(transaction, context.organisation.id, runId, { forUpdate: true });
-      if (runRowId === null) refuse('run_not_found', `No run has the id ${runId}`, { path: 'run' });
+      if (runRowId === null) refuse('run_not_found', `No run has the id ${runId}`, { path: 'run', values: { run: runId.toString() } });
       const [run] = await transaction.query<{ status: string }>('select status from reconciliation_run where org_id = $1 and id = $2', [context.organisation.id, runRowId]);
-      if (run!.status === 'undone') refuse('run_already_undone', `Run ${runId} was already undone`, { path: 'run' });
-      if (run!.status === 'running' || run!.status === 'queued') refuse('run_is_not_finished', `Run ${runId} is still ${run!.status}`, { path: 'run' });
+      if (run!.status === 'undone') refuse('run_already_undone', `Run ${runId} was already undone`, { path: 'run', values: { run: runId.toString() } });
+      if (run!.status === 'running' || run!.status === 'queued') refuse('run_is_not_finished', `Run ${runId} is still ${run!.status}`, { path: 'run', values: { run: runId.toString() } });
       const removed = await removeAllocations(transaction, context.organisation.id, { runId: runRowId }, context.actor, 'undo');
       await transaction.query(`update reconciliation_run set status = 'undone', undone_at = now(), undone_by = $3 where org_id = $1 and id = $2`, [
         context.organisation.id, runRowId, context.actor,

@@ -92,7 +92,7 @@ export interface AuditEventRecord {
 
 /** The events with their ids and run numbers, newest first, from `$8` rows after `$9` skipped; `keyset` pages after a cursor instead. */
 export function auditEventRowsSql(events: string, paging: 'offset' | 'keyset'): string {
-  const after = paging === 'keyset' ? `where ($9::timestamptz is null or (e.at, e.id, e.action) < ($9::timestamptz, $10::bigint, $11::text))` : '';
+  const after = paging === 'keyset' ? `where ($9::timestamptz is null or (all_events.at, all_events.id, all_events.action) < ($9::timestamptz, $10::bigint, $11::text))` : '';
   return `select e.id, e.action, e.at, e.actor, e.source, run.number as run_id, e.removal_reason, acc.external_id as account, c.external_id as receipt, d.external_id as target, e.amount_minor
      from (select * from (${events}) all_events ${after}) e
      left join reconciliation_run run on run.org_id = $1 and run.id = e.run_id

@@ -1,4 +1,4 @@
-import { useCallback, useLayoutEffect, useMemo, useRef, useState, type FocusEvent, type KeyboardEvent } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type FocusEvent, type KeyboardEvent } from 'react';
 import { defaultRangeExtractor, useVirtualizer, type Range } from '@tanstack/react-virtual';
 import { allocationApi, ApiError, type StatementDocument } from '../api.ts';
 import { useI18n, type Translate } from '../i18n.tsx';
@@ -95,13 +95,17 @@ export function AllocationEditor({ org, source, documents, onClose, onSaved }: {
   const slices = sliceWithGaps(placedRows, headHeightPx, headHeightPx + virtualizer.getTotalSize());
   const renderedPositions = new Set(placedRows.map((row) => row.index));
 
-  // Focus starts on the first amount, where the work is.
-  useLayoutEffect(() => {
+  // Focus starts on the first amount, where the work is: once, as soon as its line is drawn (the
+  // list is drawn after it is measured) and after the dialog opened (which focuses its first control).
+  const initialFocusDone = useRef(false);
+  useEffect(() => {
+    if (initialFocusDone.current) return;
     const first = lines[shown[0] ?? -1];
-    if (first) document.getElementById(inputIdOf(first))?.focus();
-    // Only when the editor opens.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, []);
+    const input = first ? document.getElementById(inputIdOf(first)) : null;
+    if (first && !input) return;
+    input?.focus();
+    initialFocusDone.current = true;
+  });
 
   useLayoutEffect(() => {
     if (tabTarget === null) return;
