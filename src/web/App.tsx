@@ -70,7 +70,7 @@ export function App() {
         {route.name === 'accounts' && <AccountsPage key={route.org} org={route.org} />}
         {route.name === 'account' && <AccountPage key={`${route.org}/${route.account}`} org={route.org} accountId={route.account} />}
         {route.name === 'settings' && <SettingsPage key={route.org} org={route.org} role={roleIn(route.org)} />}
-        {route.name === 'unreconciled' && <UnreconciledPage key={route.org} org={route.org} />}
+        {route.name === 'unreconciled' && <UnreconciledPage key={route.org} org={route.org} role={roleIn(route.org)} />}
         {route.name === 'audit' && <AuditPage key={route.org} org={route.org} role={roleIn(route.org)} />}
         {route.name === 'runs' && <RunsPage key={route.org} org={route.org} />}
         {route.name === 'run' && <RunPage key={`${route.org}/${route.run}`} org={route.org} runId={route.run} />}

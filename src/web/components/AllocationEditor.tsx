@@ -64,7 +64,8 @@ export function AllocationEditor({ org, source, documents, onClose, onSaved }: {
     setOnlyLines(null);
     setTexts(strategy === null ? lines.map(() => '') : suggest(source, lines, documents, strategy));
   };
-  const named = referenceOf(source);
+  // What a credit names (an invoice, an item): said above the lines, since it is suggested first.
+  const named = sideOf(source.kind) === 'credit' && source.reference ? source.reference : null;
   const inputIdOf = (line: StatementDocument) => `allocate-${source.document_id}-${line.document_id}`;
 
   const scrollRef = useRef<HTMLDivElement>(null);

@@ -12,6 +12,7 @@ import { useOrganisationSettings } from '../organisation-settings.ts';
 import { usePageTitle } from '../page-title.ts';
 import { SkeletonRows } from '../components/Skeleton.tsx';
 import { reportsApi as downloads } from '../api.ts';
+import { rolePermits, useRoleCatalogue } from '../role-catalogue.ts';
 import { ReconciliationOffBanner } from '../components/ReconciliationOffBanner.tsx';
 
 /** "0.00" in the currency's digits of an amount the API wrote ("12.50" → "0.00"). */
@@ -42,8 +43,10 @@ function writeState(state: ListState): URLSearchParams {
   return query;
 }
 
-export function UnreconciledPage({ org }: { org: string }) {
+export function UnreconciledPage({ org, role }: { org: string; role: string | undefined }) {
   const { t, money, date } = useI18n();
+  const catalogue = useRoleCatalogue(org);
+  const mayDownload = catalogue.status === 'ready' && rolePermits(catalogue.roles, role, 'read_reports');
   usePageTitle(t('unrecTitle'));
   const location = useLocation();
   const state = readState(location.query);
@@ -67,9 +70,11 @@ export function UnreconciledPage({ org }: { org: string }) {
       <div className="toolbar" role="search">
         <SearchField search={state.search} onSearch={(search) => update({ search }, true)} />
         <SortSelect sort={state.sort} sorts={unreconciledSorts} labels={sortLabels} onChange={(sort) => update({ sort })} />
-        <a className="button secondary download" href={downloads.unreconciledCsvAddress(org, { search: state.search || undefined, sort: state.sort })} download>
-          {t('downloadCsv')}
-        </a>
+        {mayDownload && (
+          <a className="button secondary download" href={downloads.unreconciledCsvAddress(org, { search: state.search || undefined, sort: state.sort })} download>
+            {t('downloadCsv')}
+          </a>
+        )}
       </div>
 
       {loaded.status === 'error' && <LoadError message={loaded.message} onRetry={reload} />}
