@@ -302,7 +302,7 @@ describe.skipIf(!chromiumPresent)('client billing in Chromium', () => {
     expect(await page.getByTestId('open-counts').textContent()).toBe('Credits open: 0 · charges open: 1');
     expect(await page.getByTestId('account-notice').textContent()).toBe('The documents were reloaded.');
     await page.getByRole('button', { name: 'Show reconciliations of B1' }).click();
-    expect(await page.locator('#doc-B1-allocations tbody tr td').nth(3).textContent()).toBe(`auto #${runId}`);
+    expect(await page.locator('#doc-B1-allocations tbody tr td').nth(3).textContent()).toBe(`Auto-reconcile #${runId}`);
     // The whole story in one picture: the run's result above the account's new statuses.
     await page.setViewportSize({ width: 1280, height: 1300 });
     await page.evaluate(() => (globalThis as unknown as { scrollTo(x: number, y: number): void }).scrollTo(0, 0));

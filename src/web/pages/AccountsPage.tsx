@@ -14,6 +14,7 @@ import type { RunScope } from '../api.ts';
 import { useOrganisationSettings } from '../organisation-settings.ts';
 import { usePageTitle } from '../page-title.ts';
 import { SkeletonRows } from '../components/Skeleton.tsx';
+import { NothingMatches } from '../components/NothingMatches.tsx';
 import { ReconciliationOffBanner } from '../components/ReconciliationOffBanner.tsx';
 
 const sortLabels: Record<AccountSort, MessageKey> = {
@@ -201,18 +202,7 @@ export function AccountsPage({ org }: { org: string }) {
           </thead>
           <tbody>
             {loaded.status === 'loading' && <SkeletonRows columns={5} />}
-            {page && page.accounts.length === 0 && (
-              <tr>
-                <td colSpan={5} className="muted" data-testid="no-match">
-                  {state.search ? t('noMatchFor', { search: state.search }) : t('noAccounts')}{' '}
-                  {state.search && (
-                    <button type="button" className="link-button" onClick={() => update({ search: '' })}>
-                      {t('clearSearch')}
-                    </button>
-                  )}
-                </td>
-              </tr>
-            )}
+            {page && page.accounts.length === 0 && <NothingMatches columns={5} search={state.search} empty={t('noAccounts')} onClear={() => update({ search: '' })} />}
             {page?.accounts.map((account) => (
               <tr key={account.account_id} className={isSelected(account.account_id) ? 'selected' : undefined}>
                 <td>

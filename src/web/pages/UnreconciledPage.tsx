@@ -11,6 +11,7 @@ import { SortSelect } from '../components/SortSelect.tsx';
 import { useOrganisationSettings } from '../organisation-settings.ts';
 import { usePageTitle } from '../page-title.ts';
 import { SkeletonRows } from '../components/Skeleton.tsx';
+import { NothingMatches } from '../components/NothingMatches.tsx';
 import { reportsApi as downloads } from '../api.ts';
 import { rolePermits, useRoleCatalogue } from '../role-catalogue.ts';
 import { ReconciliationOffBanner } from '../components/ReconciliationOffBanner.tsx';
@@ -99,16 +100,7 @@ export function UnreconciledPage({ org, role }: { org: string; role: string | un
           )}
           {page && page.accounts.length === 0 && (
             <tbody>
-              <tr>
-                <td colSpan={6} className="muted" data-testid="no-match">
-                  {state.search ? t('noMatchFor', { search: state.search }) : t('unrecNone')}{' '}
-                  {state.search && (
-                    <button type="button" className="link-button" onClick={() => update({ search: '' })}>
-                      {t('clearSearch')}
-                    </button>
-                  )}
-                </td>
-              </tr>
+              <NothingMatches columns={6} search={state.search} empty={t('unrecNone')} onClear={() => update({ search: '' })} />
             </tbody>
           )}
           {page?.accounts.map((account) => (
