@@ -105,7 +105,7 @@ describe.skipIf(!chromiumPresent)('auto-reconcile from the accounts list in Chro
     expect(planned).toBeGreaterThan(0);
     expect(await preview.getByTestId('run-amount').textContent()).toMatch(/\d/);
     expect(await preview.textContent()).toContain('By pass:');
-    expect(await preview.locator('.nested-table tbody tr').count()).toBeGreaterThan(0);
+    expect(await preview.getByTestId('run-allocations-table').locator('tbody tr').count()).toBeGreaterThan(0);
     await page.screenshot({ path: `${screenshots}auto-reconcile.png` });
 
     // Run: progress, then the result; the run is in the address.
