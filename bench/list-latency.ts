@@ -1,5 +1,5 @@
 import { unwrap } from '../src/core/outcome.ts';
-import { listAccounts } from '../src/services/account-list.ts';
+import { listAccounts } from '../src/storage/account-list-sql.ts';
 import { unreconciledAccounts } from '../src/services/account-view.ts';
 import type { TallyContext } from '../src/services/context.ts';
 
@@ -24,6 +24,8 @@ export async function measureListLatency(context: TallyContext, accountsCount: n
     ['accounts, first page of 50 by owner', async () => (await listAccounts(database, organisation.id, {}, { sort: 'owner', page: 1, pageSize: 50 })).total],
     [`accounts, page ${lastPage} of 100 by owner (the last)`, async () => (await listAccounts(database, organisation.id, {}, { sort: 'owner', page: lastPage, pageSize: 100 })).total],
     ['accounts, search "tremblay", newest first', async () => (await listAccounts(database, organisation.id, { search: 'tremblay' }, { sort: 'created_desc', page: 1, pageSize: 50 })).total],
+    ['accounts, first page of 50 by balance (largest first)', async () => (await listAccounts(database, organisation.id, {}, { sort: 'balance_desc', page: 1, pageSize: 50 })).total],
+    ['accounts, first page of 50 by unreconciled items (most first)', async () => (await listAccounts(database, organisation.id, {}, { sort: 'unreconciled_desc', page: 1, pageSize: 50 })).total],
     ['accounts with unreconciled items, first page of 50', async () => (await listAccounts(database, organisation.id, { unreconciledOnly: true }, { sort: 'owner', page: 1, pageSize: 50 })).total],
     ['unreconciled items, largest remainder first, page of 50', async () => unwrap(await unreconciledAccounts(context, { sort: 'remaining', page: 1, pageSize: 50 })).total],
   ];

@@ -162,8 +162,10 @@ async function withMemorySampling<T>(work: () => Promise<T>): Promise<{ result: 
   }
 }
 
-/** The run's allocations as COPY text rows, read page by page. */
-async function allocationRowsOfRun(database: Database, organisationId: bigint, runId: bigint): Promise<string[]> {
+/** The run's allocations (by the run's number) as COPY text rows, read page by page. */
+async function allocationRowsOfRun(database: Database, organisationId: bigint, runNumber: bigint): Promise<string[]> {
+  const [run] = await database.query<{ id: bigint }>('select id from reconciliation_run where org_id = $1 and number = $2', [organisationId, runNumber]);
+  const runId = run!.id;
   const pages: string[] = [];
   let after = 0n;
   for (;;) {

@@ -54,10 +54,10 @@ export function checkAllocationRequest(
     if (sideOfKind(debit.kind) !== 'debit') {
       return refused('document_is_not_a_debit', `${debit.externalId} is a ${debit.kind}, not an invoice item or refund`, { path: pathOf(index, 'debit') });
     }
-    if (credit.voided) return refused('document_is_void', `${credit.externalId} is voided`, { path: pathOf(index, 'credit') });
-    if (debit.voided) return refused('document_is_void', `${debit.externalId} is voided`, { path: pathOf(index, 'debit') });
+    if (credit.voided) return refused('document_is_void', `${credit.externalId} is voided`, { path: pathOf(index, 'credit'), values: { id: credit.externalId } });
+    if (debit.voided) return refused('document_is_void', `${debit.externalId} is voided`, { path: pathOf(index, 'debit'), values: { id: debit.externalId } });
     if (credit.accountId !== debit.accountId) {
-      return refused('accounts_differ', `${credit.externalId} and ${debit.externalId} belong to different accounts`, { path });
+      return refused('accounts_differ', `${credit.externalId} and ${debit.externalId} belong to different accounts`, { path, values: { credit: credit.externalId, debit: debit.externalId } });
     }
     const pair = `${line.creditId}:${line.debitId}`;
     if (pairs.has(pair)) return refused('allocation_is_duplicated', `${credit.externalId} to ${debit.externalId} appears twice`, { path });
@@ -68,6 +68,7 @@ export function checkAllocationRequest(
       return refused('exceeds_credit_remaining', `${credit.externalId} has only ${formatAmountMinor(creditRemaining, minorDigits)} left to allocate`, {
         path: pathOf(index, 'amount'),
         details: { documentId: credit.externalId, remainingMinor: creditRemaining.toString() },
+        values: { id: credit.externalId, remaining: formatAmountMinor(creditRemaining, minorDigits) },
       });
     }
     const debitRemaining = debit.amountMinor - debit.allocatedMinor - (used.get(debit.id) ?? 0n);
@@ -75,6 +76,7 @@ export function checkAllocationRequest(
       return refused('exceeds_debit_remaining', `${debit.externalId} has only ${formatAmountMinor(debitRemaining, minorDigits)} left to cover`, {
         path: pathOf(index, 'amount'),
         details: { documentId: debit.externalId, remainingMinor: debitRemaining.toString() },
+        values: { id: debit.externalId, remaining: formatAmountMinor(debitRemaining, minorDigits) },
       });
     }
     used.set(credit.id, (used.get(credit.id) ?? 0n) + line.amountMinor);

@@ -15,7 +15,7 @@ export function parseCalendarDate(text: string): Outcome<CalendarDate> {
       return accepted(text as CalendarDate);
     }
   }
-  return refused('date_is_invalid', `"${text}" is not a calendar date written YYYY-MM-DD`);
+  return refused('date_is_invalid', `"${text}" is not a calendar date written YYYY-MM-DD`, { values: { text } });
 }
 
 export function compareCalendarDates(a: CalendarDate, b: CalendarDate): number {

@@ -37,3 +37,6 @@ export const exportPageRowsMax = 10_000;
 export const runSummaryAccountsListedMax = 20;
 /** Rows shown by `tally unreconciled` per page. */
 export const listPageSizeMax = 100;
+/** Length of a password: the rule the sign-up form states up front and the server enforces. */
+export const passwordLengthMin = 10;
+export const passwordLengthMax = 200;

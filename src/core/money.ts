@@ -14,13 +14,13 @@ const decimalPattern = /^(-?)(\d+)(?:\.(\d+))?$/;
 export function parseAmountMinor(text: string, minorDigits: number): Outcome<AmountMinor> {
   assert(Number.isInteger(minorDigits) && minorDigits >= 0 && minorDigits <= minorDigitsMax, 'minor digits out of range');
   const match = decimalPattern.exec(text);
-  if (!match) return refused('amount_is_not_a_decimal', `"${text}" is not a decimal amount like 60 or 60.00`);
+  if (!match) return refused('amount_is_not_a_decimal', `"${text}" is not a decimal amount like 60 or 60.00`, { values: { text } });
   const [, sign, whole = '', fraction = ''] = match;
   if (fraction.length > minorDigits) {
-    return refused('amount_has_too_many_decimals', `"${text}" has ${fraction.length} decimals; the currency has ${minorDigits}`);
+    return refused('amount_has_too_many_decimals', `"${text}" has ${fraction.length} decimals; the currency has ${minorDigits}`, { values: { text } });
   }
   const minor = BigInt(whole + fraction.padEnd(minorDigits, '0'));
-  if (sign === '-' && minor !== 0n) return refused('amount_is_negative', `"${text}" is negative`);
+  if (sign === '-' && minor !== 0n) return refused('amount_is_negative', `"${text}" is negative`, { values: { text } });
   if (minor > amountMinorMax) return refused('amount_is_too_large', `"${text}" is larger than ${formatAmountMinor(amountMinorMax, minorDigits)}`);
   return accepted(minor);
 }

@@ -10,6 +10,8 @@ export interface Refusal {
   readonly message: string;
   readonly path?: string;
   readonly details?: Readonly<Record<string, unknown>>;
+  /** What the refusal names (a document id, an amount), for its message in other languages (refusal-language.ts). */
+  readonly values?: Readonly<Record<string, string>>;
 }
 
 export type Outcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly refusal: Refusal };
@@ -18,7 +20,7 @@ export function accepted<T>(value: T): Outcome<T> {
   return { ok: true, value };
 }
 
-export function refused<T = never>(code: RefusalCode, message: string, extra: { path?: string; details?: Record<string, unknown> } = {}): Outcome<T> {
+export function refused<T = never>(code: RefusalCode, message: string, extra: { path?: string; details?: Record<string, unknown>; values?: Record<string, string> } = {}): Outcome<T> {
   return { ok: false, refusal: { code, message, ...extra } };
 }
 
@@ -33,7 +35,7 @@ export class RefusalError extends Error {
   }
 }
 
-export function refuse(code: RefusalCode, message: string, extra: { path?: string; details?: Record<string, unknown> } = {}): never {
+export function refuse(code: RefusalCode, message: string, extra: { path?: string; details?: Record<string, unknown>; values?: Record<string, string> } = {}): never {
   throw new RefusalError({ code, message, ...extra });
 }
 

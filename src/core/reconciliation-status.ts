@@ -24,6 +24,15 @@ export function creditStatus(credit: { readonly amountMinor: AmountMinor; readon
 }
 
 /**
+ * A scheduled installment not yet collected is not money in hand: however much of it is
+ * allocated, its own row says post-dated (like the items it covers), never full.
+ */
+export function scheduledCreditStatus(credit: { readonly amountMinor: AmountMinor; readonly allocatedMinor: AmountMinor; readonly scheduled: boolean }): CreditStatus | 'post-dated' {
+  const status = creditStatus(credit);
+  return credit.scheduled && status !== 'none' ? 'post-dated' : status;
+}
+
+/**
  * An invoice's status derives from its items: full if all are full; post-dated if all are full or
  * post-dated and one is post-dated; none if no item has anything allocated; partial otherwise.
  */

@@ -6,6 +6,8 @@ import type { Database } from '../storage/database.ts';
 import type { Principal } from './request-context.ts';
 
 export const sessionCookieName = 'tally_session';
+/** A cookie without a secret that the page can read: a session may exist (see session-routes.ts). */
+export const sessionHintCookieName = 'tally_signed_in';
 export const csrfHeaderName = 'x-csrf-token';
 
 /**

@@ -2,14 +2,23 @@ import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { RefusalError, type Refusal } from '../core/outcome.ts';
 import type { RefusalCode } from '../core/refusal-codes.ts';
 import { httpStatusOfRefusal } from './http-status.ts';
+import { refusalMessageIn } from '../core/refusal-language.ts';
+import { internalErrorMessageFr } from '../core/refusal-messages-fr.ts';
+import { answerLanguage } from './language.ts';
 
-/** Sends a refusal as `{ error: { code, message, details } }` with its kind's status. */
+/**
+ * Sends a refusal as `{ error: { code, message, details } }` with its kind's status, its message
+ * in the language the request's Accept-Language asks for (English or French; the code is the same).
+ */
 export function sendRefusal(reply: FastifyReply, refusal: Refusal): FastifyReply {
   const details: Record<string, unknown> = { ...(refusal.details ?? {}) };
   if (refusal.path !== undefined) details.path = refusal.path;
-  return reply.status(httpStatusOfRefusal(refusal.code)).send({
-    error: { code: refusal.code, message: refusal.message, ...(Object.keys(details).length > 0 ? { details } : {}) },
-  });
+  const language = answerLanguage(reply.request.headers['accept-language']);
+  return reply
+    .status(httpStatusOfRefusal(refusal.code))
+    .header('content-language', language)
+    .header('vary', 'Accept-Language')
+    .send({ error: { code: refusal.code, message: refusalMessageIn(language, refusal), ...(Object.keys(details).length > 0 ? { details } : {}) } });
 }
 
 export function refusalOf(code: RefusalCode, message: string, details?: Record<string, unknown>): Refusal {
@@ -66,7 +75,8 @@ export function installErrorHandling(app: FastifyInstance): void {
       return sendRefusal(reply, { code: 'request_is_invalid', message: error.message });
     }
     request.log.error({ err: error }, 'internal error');
-    return reply.status(500).send({ error: { code: 'internal_error', message: 'Something went wrong on our side; it has been logged' } });
+    const french = answerLanguage(request.headers['accept-language']) === 'fr';
+    return reply.status(500).send({ error: { code: 'internal_error', message: french ? internalErrorMessageFr : 'Something went wrong on our side; it has been logged' } });
   });
 
   app.setNotFoundHandler((request, reply) =>

@@ -1,6 +1,9 @@
+import type { PaymentMethod } from '../core/document-kinds.ts';
 import { formatAmountMinor } from '../core/money.ts';
 import type { AccountStatement, UnreconciledAccount } from '../services/account-view.ts';
-import type { RunSummary } from '../services/auto-reconcile.ts';
+import type { RunAccount, RunAllocation, RunSummary, RunView } from '../services/auto-reconcile.ts';
+import type { AccountStatementBody } from './account-schemas.ts';
+import type { RunAccountBody, RunAllocationBody, RunListItemBody, RunSummaryBody } from './run-schemas.ts';
 import { openReasonMessages } from '../core/open-explanation.ts';
 
 /**
@@ -11,7 +14,7 @@ export function money(amountMinor: bigint, minorDigits: number): string {
   return formatAmountMinor(amountMinor, minorDigits);
 }
 
-export function accountStatementView(statement: AccountStatement, minorDigits: number) {
+export function accountStatementView(statement: AccountStatement, minorDigits: number): AccountStatementBody {
   const amount = (value: bigint) => money(value, minorDigits);
   return {
     account_id: statement.accountId,
@@ -32,11 +35,12 @@ export function accountStatementView(statement: AccountStatement, minorDigits: n
       status: document.voided ? 'void' : document.status,
       invoice_id: document.invoiceId,
       position: document.position,
+      creation_order: document.creationOrder,
       description: document.description,
       ledger_code: document.ledgerCode,
       participant_id: document.participantId,
       rl24_eligible: document.rl24Eligible,
-      method: document.method,
+      method: document.method as PaymentMethod | null,
       reference: document.reference,
       scheduled: document.scheduled,
       voided: document.voided,
@@ -59,6 +63,8 @@ export function unreconciledAccountView(account: UnreconciledAccount, minorDigit
     account_id: account.accountId,
     owner_name: account.ownerName,
     remaining: money(account.remainingMinor, minorDigits),
+    credit_remaining: money(account.creditRemainingMinor, minorDigits),
+    refund_remaining: money(account.refundRemainingMinor, minorDigits),
     documents: account.documents.map((document) => ({
       document_id: document.id,
       kind: document.kind,
@@ -69,7 +75,25 @@ export function unreconciledAccountView(account: UnreconciledAccount, minorDigit
   };
 }
 
-export function runSummaryView(summary: RunSummary, minorDigits: number) {
+export function runAllocationView(allocation: RunAllocation, minorDigits: number): RunAllocationBody {
+  return {
+    account_id: allocation.accountId,
+    owner_name: allocation.ownerName,
+    receipt_id: allocation.creditId,
+    receipt_kind: allocation.creditKind,
+    target_id: allocation.debitId,
+    target_kind: allocation.debitKind,
+    amount: money(allocation.amountMinor, minorDigits),
+    pass: allocation.pass,
+    removed: allocation.removed,
+  };
+}
+
+export function runAccountView(account: RunAccount, minorDigits: number): RunAccountBody {
+  return { account_id: account.accountId, owner_name: account.ownerName, allocations_count: account.allocationsCount, allocated: money(account.allocatedMinor, minorDigits) };
+}
+
+export function runSummaryView(summary: RunSummary, minorDigits: number): RunSummaryBody {
   return {
     run_id: summary.runId?.toString() ?? null,
     dry_run: summary.dryRun,
@@ -82,7 +106,7 @@ export function runSummaryView(summary: RunSummary, minorDigits: number) {
       referenced_invoice: summary.allocationsByPass.referencedInvoice,
       oldest_first: summary.allocationsByPass.oldestFirst,
     },
-    accounts_left_open: summary.accountsLeftOpen,
+    accounts_left_open: { ...summary.accountsLeftOpen },
     accounts_left_open_listed: summary.accountsLeftOpenListed.map((account) => ({
       account_id: account.accountId,
       reason: account.reason,
@@ -90,8 +114,28 @@ export function runSummaryView(summary: RunSummary, minorDigits: number) {
       open_credit: money(account.openCreditMinor, minorDigits),
       open_debit: money(account.openDebitMinor, minorDigits),
     })),
-    ...(summary.plannedAllocations
-      ? { planned_allocations: summary.plannedAllocations.map((allocation) => ({ receipt_id: allocation.creditId, target_id: allocation.debitId, amount: money(allocation.amountMinor, minorDigits) })) }
-      : {}),
+    ...(summary.plannedAllocations ? { planned_allocations: summary.plannedAllocations.map((allocation) => runAllocationView(allocation, minorDigits)) } : {}),
+    ...(summary.plannedAccounts ? { planned_accounts: summary.plannedAccounts.map((account) => runAccountView(account, minorDigits)) } : {}),
+    ...(summary.plannedAccountsCount !== undefined ? { planned_accounts_count: summary.plannedAccountsCount } : {}),
+  };
+}
+
+export function runListItemView(run: Omit<RunView, 'summary'>, minorDigits: number): RunListItemBody {
+  return {
+    run_id: run.runId.toString(),
+    status: run.status,
+    scope: run.scope,
+    strategy: run.strategy,
+    actor: run.actor,
+    accounts_total: run.accountsTotal,
+    accounts_done: run.accountsDone,
+    allocations_count: run.allocationsCount,
+    allocated: money(run.allocatedMinor, minorDigits),
+    has_active_allocations: run.hasActiveAllocations,
+    started_at: run.startedAt.toISOString(),
+    finished_at: run.finishedAt?.toISOString() ?? null,
+    undone_at: run.undoneAt?.toISOString() ?? null,
+    undone_by: run.undoneBy,
+    error: run.error,
   };
 }

@@ -1,5 +1,6 @@
 import type { AmountMinor } from '../core/money.ts';
 import type { SqlExecutor } from '../storage/database.ts';
+import { auditEventRowsSql, auditEventsSql, type AuditEventRecord } from '../storage/list-export-sql.ts';
 
 export interface AuditEvent {
   readonly allocationId: string;
@@ -7,6 +8,7 @@ export interface AuditEvent {
   readonly at: Date;
   readonly actor: string;
   readonly source: string;
+  /** The run's number in the organisation. */
   readonly runId: string | null;
   readonly removalReason: string | null;
   readonly accountId: string;
@@ -17,57 +19,57 @@ export interface AuditEvent {
 
 export interface AuditFilter {
   readonly accountId?: string | undefined;
+  /** The run's number within the organisation. */
   readonly runId?: bigint | undefined;
+  /** Calendar days (YYYY-MM-DD) in the organisation's time zone, both included. */
+  readonly from?: string | undefined;
+  readonly to?: string | undefined;
+  /** Part of who acted (an email, a token's name), case-insensitive. */
+  readonly actor?: string | undefined;
+}
+
+function eventsOf(filter: AuditFilter, timeZone: string) {
+  return auditEventsSql({ accountId: filter.accountId ?? null, runNumber: filter.runId ?? null, from: filter.from ?? null, to: filter.to ?? null, actor: filter.actor?.trim() || null, timeZone });
+}
+
+export function auditEventOf(row: AuditEventRecord): AuditEvent {
+  return {
+    allocationId: row.id.toString(),
+    action: row.action,
+    at: row.at,
+    actor: row.actor,
+    source: row.source,
+    runId: row.run_id?.toString() ?? null,
+    removalReason: row.removal_reason,
+    accountId: row.account,
+    receiptId: row.receipt,
+    targetId: row.target,
+    amountMinor: row.amount_minor,
+  };
 }
 
 /**
  * Every allocation made and removed, newest first: who, when, from which source and run. An
  * allocation row is history once written, so the trail is read straight from it: its creation is
- * one event and its removal, if any, another.
+ * one event and its removal, if any, another. Filtered by account (through the credit index), run,
+ * days and who.
  */
-export async function auditTrail(executor: SqlExecutor, organisationId: bigint, filter: AuditFilter, page: { page: number; pageSize: number }): Promise<{ total: number; events: AuditEvent[] }> {
-  const params: unknown[] = [organisationId, filter.accountId ?? null, filter.runId ?? null];
-  // Filtered by account, the allocations are those of the account's credits (each allocation has
-  // one credit, in its account), found through the credit index; otherwise all of the organisation's.
-  // (Unfiltered, $2 is still named so that every parameter has a type.)
-  const allocations = filter.accountId === undefined
-    ? '(select * from allocation where $2::text is null) a'
-    : `(select a.* from document_balance credit
-        join account acc on acc.org_id = credit.org_id and acc.id = credit.account_id
-        join allocation a on a.org_id = credit.org_id and a.credit_id = credit.document_id
-        where credit.org_id = $1 and acc.external_id = $2 and credit.side = 'credit') a`;
-  const events = `
-    select a.id, 'allocated' as action, a.created_at as at, a.created_by as actor, a.source, a.run_id, null::text as removal_reason, a.account_id, a.credit_id, a.debit_id, a.amount_minor
-    from ${allocations}
-    where a.org_id = $1 and ($3::bigint is null or a.run_id = $3)
-    union all
-    select a.id, 'removed', a.removed_at, a.removed_by, a.source, a.run_id, a.removal_reason, a.account_id, a.credit_id, a.debit_id, a.amount_minor
-    from ${allocations}
-    where a.org_id = $1 and a.removed_at is not null and ($3::bigint is null or a.run_id = $3)`;
-  const [count] = await executor.query<{ total: bigint }>(`select count(*) as total from (${events}) e`, params);
-  const rows = await executor.query<{ id: bigint; action: 'allocated' | 'removed'; at: Date; actor: string; source: string; run_id: bigint | null; removal_reason: string | null; account: string; receipt: string; target: string; amount_minor: bigint }>(
-    `select e.id, e.action, e.at, e.actor, e.source, e.run_id, e.removal_reason, acc.external_id as account, c.external_id as receipt, d.external_id as target, e.amount_minor
-     from (${events}) e
-     join account acc on acc.org_id = $1 and acc.id = e.account_id
-     join document c on c.org_id = $1 and c.id = e.credit_id
-     join document d on d.org_id = $1 and d.id = e.debit_id
-     order by e.at desc, e.id desc, e.action desc limit $4 offset $5`,
-    [...params, page.pageSize, (page.page - 1) * page.pageSize],
-  );
-  return {
-    total: Number(count!.total),
-    events: rows.map((row) => ({
-      allocationId: row.id.toString(),
-      action: row.action,
-      at: row.at,
-      actor: row.actor,
-      source: row.source,
-      runId: row.run_id?.toString() ?? null,
-      removalReason: row.removal_reason,
-      accountId: row.account,
-      receiptId: row.receipt,
-      targetId: row.target,
-      amountMinor: row.amount_minor,
-    })),
-  };
+export async function auditTrail(executor: SqlExecutor, organisation: { id: bigint; timeZone: string }, filter: AuditFilter, page: { page: number; pageSize: number }): Promise<{ total: number; events: AuditEvent[] }> {
+  const { sql, params } = eventsOf(filter, organisation.timeZone);
+  const [count] = await executor.query<{ total: bigint }>(`select count(*) as total from (${sql}) e`, [organisation.id, ...params]);
+  const rows = await executor.query<AuditEventRecord>(auditEventRowsSql(sql, 'offset'), [organisation.id, ...params, page.pageSize, (page.page - 1) * page.pageSize]);
+  return { total: Number(count!.total), events: rows.map(auditEventOf) };
+}
+
+/** The whole filtered trail, newest first, page after page (keyset), for a download. */
+export async function* auditTrailPages(executor: SqlExecutor, organisation: { id: bigint; timeZone: string }, filter: AuditFilter, pageRows: number): AsyncGenerator<AuditEvent[]> {
+  const { sql, params } = eventsOf(filter, organisation.timeZone);
+  let cursor: [Date | null, bigint | null, string | null] = [null, null, null];
+  for (;;) {
+    const rows = await executor.query<AuditEventRecord>(auditEventRowsSql(sql, 'keyset'), [organisation.id, ...params, pageRows, ...cursor]);
+    if (rows.length > 0) yield rows.map(auditEventOf);
+    const last = rows.at(-1);
+    if (!last || rows.length < pageRows) return;
+    cursor = [last.at, last.id, last.action];
+  }
 }

@@ -7,7 +7,9 @@ import { reconcileBatchSettingsSql, reconcileBatchSql, type ReconcileBatchRow } 
 import { transactionRolledBack, type SqlExecutor } from '../storage/database.ts';
 import { violatedInvariant, type DatabaseInvariant } from '../storage/database-invariants.ts';
 import { assert } from '../core/assert.ts';
-import { accountFilterSql, type AccountFilter } from './account-list.ts';
+import type { AllocationPass, RunStatus } from '../core/run-vocabulary.ts';
+import { insertRunRow, runAccountsPage, runAllocationsPage, runRecordOfNumber, runRecordsPage, runRowIdOfNumber, type RunRecord } from '../storage/run-sql.ts';
+import { accountFilterSql, type AccountFilter } from '../storage/account-list-sql.ts';
 import { outcomeOf, type TallyContext } from './context.ts';
 
 export type RunScope =
@@ -32,7 +34,7 @@ export interface AccountLeftOpen {
 }
 
 export interface RunSummary {
-  /** Null for a dry run: nothing was written, so there is no run to undo. */
+  /** The run's number within the organisation; null for a dry run: nothing was written, so there is no run to undo. */
   readonly runId: bigint | null;
   readonly dryRun: boolean;
   readonly strategy: ReconciliationStrategy;
@@ -43,8 +45,34 @@ export interface RunSummary {
   readonly accountsLeftOpen: Readonly<Record<Exclude<OpenReason, 'in_agreement'>, number>>;
   /** The first accounts left open, with why (at most runSummaryAccountsListedMax). */
   readonly accountsLeftOpenListed: readonly AccountLeftOpen[];
-  /** A dry run's allocations, as they would be written (credit, debit, amount by external id). */
-  readonly plannedAllocations?: readonly { creditId: string; debitId: string; amountMinor: bigint }[];
+  /** A dry run's allocations, as they would be written (at most dryRunAllocationsListedMax of them). */
+  readonly plannedAllocations?: readonly RunAllocation[];
+  /** A dry run's accounts that would get allocations, by owner name (at most dryRunAllocationsListedMax). */
+  readonly plannedAccounts?: readonly RunAccount[];
+  /** How many accounts a dry run would allocate in (all of them, listed or not). */
+  readonly plannedAccountsCount?: number;
+}
+
+/** One allocation of a run or preview, with its account and the pass that made it. */
+export interface RunAllocation {
+  readonly accountId: string;
+  readonly ownerName: string;
+  readonly creditId: string;
+  readonly creditKind: string;
+  readonly debitId: string;
+  readonly debitKind: string;
+  readonly amountMinor: bigint;
+  readonly pass: AllocationPass;
+  /** Removed since (by the run's undo or by hand). */
+  readonly removed: boolean;
+}
+
+/** An account a run or preview allocated in, with how much. */
+export interface RunAccount {
+  readonly accountId: string;
+  readonly ownerName: string;
+  readonly allocationsCount: number;
+  readonly allocatedMinor: bigint;
 }
 
 /** Allocations listed by a dry run; a larger preview is summarised by its counts only. */
@@ -109,7 +137,7 @@ async function resolveScope(executor: SqlExecutor, context: TallyContext, scope:
   );
   const ids = new Map(rows.map((row) => [row.external_id, row.id]));
   for (const [index, externalId] of externalIds.entries()) {
-    if (!ids.has(externalId)) refuse('account_not_found', `No account has the id ${externalId}`, { path: scope.kind === 'account' ? 'account' : `accounts[${index}]` });
+    if (!ids.has(externalId)) refuse('account_not_found', `No account has the id ${externalId}`, { path: scope.kind === 'account' ? 'account' : `accounts[${index}]`, values: { id: externalId } });
   }
   return [...new Set(ids.values())];
 }
@@ -171,13 +199,22 @@ function summarise(runId: bigint | null, dryRun: boolean, strategy: Reconciliati
   };
 }
 
-async function insertRun(executor: SqlExecutor, context: TallyContext, scope: RunScope, accountIds: bigint[] | 'all', strategy: ReconciliationStrategy, accountsTotal: number, status: 'queued' | 'running'): Promise<bigint> {
-  const [run] = await executor.query<{ id: bigint }>(
-    `insert into reconciliation_run (org_id, scope, account_ids, strategy, actor, status, accounts_total)
-     values ($1, $2, $3, $4, $5, $6, $7) returning id`,
-    [context.organisation.id, scope.kind, accountIds === 'all' ? null : accountIds, strategy, context.actor, status, accountsTotal],
-  );
-  return run!.id;
+/** A real run takes the organisation's next number; a preview's run row takes none (it is rolled back). */
+async function insertRun(executor: SqlExecutor, context: TallyContext, scope: RunScope, accountIds: bigint[] | 'all', strategy: ReconciliationStrategy, accountsTotal: number, status: 'queued' | 'running', numbered: boolean): Promise<{ id: bigint; number: bigint | null }> {
+  return insertRunRow(executor, {
+    organisationId: context.organisation.id, scope: scope.kind, accountIds: accountIds === 'all' ? null : accountIds, strategy, actor: context.actor, status, accountsTotal, numbered,
+  });
+}
+
+function runAllocationOf(record: Awaited<ReturnType<typeof runAllocationsPage>>['allocations'][number]): RunAllocation {
+  return {
+    accountId: record.account_id, ownerName: record.owner_name, creditId: record.receipt_id, creditKind: record.receipt_kind, debitId: record.target_id,
+    debitKind: record.target_kind, amountMinor: record.amount_minor, pass: record.pass, removed: record.removed,
+  };
+}
+
+function runAccountOf(record: Awaited<ReturnType<typeof runAccountsPage>>['accounts'][number]): RunAccount {
+  return { accountId: record.account_id, ownerName: record.owner_name, allocationsCount: Number(record.allocations_count), allocatedMinor: record.allocated_minor };
 }
 
 /** Checks that reconciliation is on and resolves the scope; shared by immediate and queued runs. */
@@ -192,23 +229,22 @@ async function previewRun(context: TallyContext, scope: RunScope, options: RunOp
   const { database, organisation } = context;
   const { accountIds, accountsTotal } = await prepareRun(context, scope);
   return transactionRolledBack(database, async (transaction) => {
-    const runId = await insertRun(transaction, context, scope, accountIds, options.strategy, accountsTotal, 'running');
+    const { id: runRowId } = await insertRun(transaction, context, scope, accountIds, options.strategy, accountsTotal, 'running', false);
     const batches: BatchResult[] = [];
     let accountsDone = 0;
-    for await (const batch of accountBatches(transaction, organisation.id, runId, accountIds, [])) {
-      batches.push(await reconcileBatch(transaction, context, runId, batch, options.strategy));
+    for await (const batch of accountBatches(transaction, organisation.id, runRowId, accountIds, [])) {
+      batches.push(await reconcileBatch(transaction, context, runRowId, batch, options.strategy));
       accountsDone += batch.length;
       options.onProgress?.(accountsDone, accountsTotal);
     }
-    const planned = await transaction.query<{ credit_id: string; debit_id: string; amount_minor: bigint }>(
-      `select c.external_id as credit_id, d.external_id as debit_id, a.amount_minor from allocation a
-       join document c on c.org_id = a.org_id and c.id = a.credit_id join document d on d.org_id = a.org_id and d.id = a.debit_id
-       where a.org_id = $1 and a.run_id = $2 order by a.id limit $3`,
-      [organisation.id, runId, dryRunAllocationsListedMax],
-    );
+    const listed = { page: 1, pageSize: dryRunAllocationsListedMax };
+    const planned = await runAllocationsPage(transaction, organisation.id, runRowId, listed);
+    const accounts = await runAccountsPage(transaction, organisation.id, runRowId, listed);
     return {
       ...summarise(null, true, options.strategy, accountsTotal, batches),
-      plannedAllocations: planned.map((row) => ({ creditId: row.credit_id, debitId: row.debit_id, amountMinor: row.amount_minor })),
+      plannedAllocations: planned.allocations.map(runAllocationOf),
+      plannedAccounts: accounts.accounts.map(runAccountOf),
+      plannedAccountsCount: accounts.total,
     };
   });
 }
@@ -256,6 +292,7 @@ function batchResultOf(row: { accounts_count: number; referenced_debit_count: bi
  * batch also renews the job's lease and commits only while the lease is held.
  */
 export async function executeRun(context: TallyContext, runId: bigint, control: RunControl = {}): Promise<RunExecution> {
+  // `runId` here is the run row's key (the job's run), not the number people see.
   const { database, organisation } = context;
   const [run] = await database.query<{ status: string; strategy: ReconciliationStrategy; account_ids: bigint[] | null; accounts_total: number; accounts_done: number }>(
     'select status, strategy, account_ids, accounts_total, accounts_done from reconciliation_run where org_id = $1 and id = $2',
@@ -365,15 +402,15 @@ export async function executeRun(context: TallyContext, runId: bigint, control: 
   return { result: 'completed', summary };
 }
 
-/** A run's summary so far, from its recorded batches (in account order). */
-export async function runSummary(context: TallyContext, runId: bigint): Promise<RunSummary> {
-  const [run] = await context.database.query<{ strategy: ReconciliationStrategy; accounts_total: number }>('select strategy, accounts_total from reconciliation_run where org_id = $1 and id = $2', [context.organisation.id, runId]);
+/** A run's summary so far, from its recorded batches (in account order), by the run row's key. */
+async function runSummary(context: TallyContext, runRowId: bigint): Promise<RunSummary> {
+  const [run] = await context.database.query<{ number: bigint; strategy: ReconciliationStrategy; accounts_total: number }>('select number, strategy, accounts_total from reconciliation_run where org_id = $1 and id = $2', [context.organisation.id, runRowId]);
   assert(run, 'the run exists');
   const rows = await context.database.query<Parameters<typeof batchResultOf>[0]>(
     'select * from reconciliation_run_batch where org_id = $1 and run_id = $2 order by first_account_id',
-    [context.organisation.id, runId],
+    [context.organisation.id, runRowId],
   );
-  return summarise(runId, false, run.strategy, Number(run.accounts_total), rows.map(batchResultOf));
+  return summarise(run.number, false, run.strategy, Number(run.accounts_total), rows.map(batchResultOf));
 }
 
 /**
@@ -386,28 +423,32 @@ export async function runAutoReconcile(context: TallyContext, scope: RunScope, o
   return outcomeOf(async () => {
     if (options.dryRun) return previewRun(context, scope, options);
     const { accountIds, accountsTotal } = await prepareRun(context, scope);
-    const runId = await insertRun(context.database, context, scope, accountIds, options.strategy, accountsTotal, 'running');
-    const execution = await executeRun(context, runId, { ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
+    const run = await insertRun(context.database, context, scope, accountIds, options.strategy, accountsTotal, 'running', true);
+    const execution = await executeRun(context, run.id, { ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
     assert(execution.result === 'completed', 'a run without a job can only complete or fail');
     return execution.summary;
   });
 }
 
-/** Creates a run and queues it for the background worker, in one transaction; returns its id. */
-export async function queueAutoReconcile(context: TallyContext, scope: RunScope, strategy: ReconciliationStrategy): Promise<Outcome<{ runId: bigint; accountsTotal: number }>> {
+/**
+ * Creates a run and queues it for the background worker, in one transaction; returns its number
+ * (`runId`, what people see) and its row's key (`runRowId`, what the job and executeRun use).
+ */
+export async function queueAutoReconcile(context: TallyContext, scope: RunScope, strategy: ReconciliationStrategy): Promise<Outcome<{ runId: bigint; runRowId: bigint; accountsTotal: number }>> {
   return outcomeOf(async () => {
     const { accountIds, accountsTotal } = await prepareRun(context, scope);
     return context.database.transaction(async (transaction) => {
-      const runId = await insertRun(transaction, context, scope, accountIds, strategy, accountsTotal, 'queued');
-      await transaction.query(`insert into job (org_id, kind, run_id, status) values ($1, 'reconcile', $2, 'queued')`, [context.organisation.id, runId]);
-      return { runId, accountsTotal };
+      const run = await insertRun(transaction, context, scope, accountIds, strategy, accountsTotal, 'queued', true);
+      await transaction.query(`insert into job (org_id, kind, run_id, status) values ($1, 'reconcile', $2, 'queued')`, [context.organisation.id, run.id]);
+      return { runId: run.number!, runRowId: run.id, accountsTotal };
     });
   });
 }
 
 export interface RunView {
+  /** The run's number within the organisation. */
   readonly runId: bigint;
-  readonly status: string;
+  readonly status: RunStatus;
   readonly scope: string;
   readonly strategy: ReconciliationStrategy;
   readonly actor: string;
@@ -415,62 +456,80 @@ export interface RunView {
   readonly accountsDone: number;
   readonly allocationsCount: number;
   readonly allocatedMinor: bigint;
+  /** Whether some of its allocations are still in force (Undo has something to remove). */
+  readonly hasActiveAllocations: boolean;
   readonly startedAt: Date;
   readonly finishedAt: Date | null;
   readonly undoneAt: Date | null;
+  readonly undoneBy: string | null;
   readonly error: string | null;
   readonly summary: RunSummary;
 }
 
-/** One run: status, progress, and its summary so far (what was allocated, what is left open and why). */
+function runViewOf(run: RunRecord): Omit<RunView, 'summary'> {
+  return {
+    runId: run.number!, status: run.status as RunStatus, scope: run.scope, strategy: run.strategy, actor: run.actor, accountsTotal: Number(run.accounts_total),
+    accountsDone: Number(run.accounts_done), allocationsCount: Number(run.allocations_count), allocatedMinor: run.allocated_minor,
+    hasActiveAllocations: Number(run.active_allocations_count) > 0, startedAt: run.started_at, finishedAt: run.finished_at, undoneAt: run.undone_at, undoneBy: run.undone_by, error: run.error,
+  };
+}
+
+async function runOfNumber(context: TallyContext, runId: bigint): Promise<RunRecord> {
+  const run = await runRecordOfNumber(context.database, context.organisation.id, runId);
+  if (!run) refuse('run_not_found', `No run has the id ${runId}`, { path: 'run', values: { run: runId.toString() } });
+  return run;
+}
+
+/** One run by its number: status, progress, and its summary so far (what was allocated, what is left open and why). */
 export async function findRun(context: TallyContext, runId: bigint): Promise<Outcome<RunView>> {
   return outcomeOf(async () => {
-    const [run] = await context.database.query<{ status: string; scope: string; strategy: ReconciliationStrategy; actor: string; accounts_total: number; accounts_done: number; allocations_count: bigint; allocated_minor: bigint; started_at: Date; finished_at: Date | null; undone_at: Date | null; error: string | null }>(
-      'select status, scope, strategy, actor, accounts_total, accounts_done, allocations_count, allocated_minor, started_at, finished_at, undone_at, error from reconciliation_run where org_id = $1 and id = $2',
-      [context.organisation.id, runId],
-    );
-    if (!run) refuse('run_not_found', `No run has the id ${runId}`, { path: 'run' });
-    return {
-      runId, status: run.status, scope: run.scope, strategy: run.strategy, actor: run.actor, accountsTotal: Number(run.accounts_total), accountsDone: Number(run.accounts_done),
-      allocationsCount: Number(run.allocations_count), allocatedMinor: run.allocated_minor, startedAt: run.started_at, finishedAt: run.finished_at, undoneAt: run.undone_at, error: run.error,
-      summary: await runSummary(context, runId),
-    };
+    const run = await runOfNumber(context, runId);
+    return { ...runViewOf(run), summary: await runSummary(context, run.id) };
   });
 }
 
-export async function listRuns(context: TallyContext, page: { page: number; pageSize: number }): Promise<{ total: number; runs: Omit<RunView, 'summary'>[] }> {
-  const [count] = await context.database.query<{ total: bigint }>('select count(*) as total from reconciliation_run where org_id = $1', [context.organisation.id]);
-  const rows = await context.database.query<{ id: bigint; status: string; scope: string; strategy: ReconciliationStrategy; actor: string; accounts_total: number; accounts_done: number; allocations_count: bigint; allocated_minor: bigint; started_at: Date; finished_at: Date | null; undone_at: Date | null; error: string | null }>(
-    `select id, status, scope, strategy, actor, accounts_total, accounts_done, allocations_count, allocated_minor, started_at, finished_at, undone_at, error
-     from reconciliation_run where org_id = $1 order by id desc limit $2 offset $3`,
-    [context.organisation.id, page.pageSize, (page.page - 1) * page.pageSize],
-  );
-  return {
-    total: Number(count!.total),
-    runs: rows.map((run) => ({
-      runId: run.id, status: run.status, scope: run.scope, strategy: run.strategy, actor: run.actor, accountsTotal: Number(run.accounts_total), accountsDone: Number(run.accounts_done),
-      allocationsCount: Number(run.allocations_count), allocatedMinor: run.allocated_minor, startedAt: run.started_at, finishedAt: run.finished_at, undoneAt: run.undone_at, error: run.error,
-    })),
-  };
+/** The organisation's runs, newest first, paged (previews are not runs: they are never listed). */
+export async function listRuns(context: TallyContext, filter: { status?: RunStatus | undefined }, page: { page: number; pageSize: number }): Promise<{ total: number; runs: Omit<RunView, 'summary'>[] }> {
+  const list = await runRecordsPage(context.database, context.organisation.id, filter, page);
+  return { total: list.total, runs: list.runs.map(runViewOf) };
+}
+
+/** One page of a run's allocations, in the order they were written, with their accounts and passes. */
+export async function listRunAllocations(context: TallyContext, runId: bigint, page: { page: number; pageSize: number }): Promise<Outcome<{ total: number; allocations: RunAllocation[] }>> {
+  return outcomeOf(async () => {
+    const run = await runOfNumber(context, runId);
+    const list = await runAllocationsPage(context.database, context.organisation.id, run.id, page);
+    return { total: list.total, allocations: list.allocations.map(runAllocationOf) };
+  });
+}
+
+/** One page of the accounts a run allocated in, by owner name. */
+export async function listRunAccounts(context: TallyContext, runId: bigint, page: { page: number; pageSize: number }): Promise<Outcome<{ total: number; accounts: RunAccount[] }>> {
+  return outcomeOf(async () => {
+    const run = await runOfNumber(context, runId);
+    const list = await runAccountsPage(context.database, context.organisation.id, run.id, page);
+    return { total: list.total, accounts: list.accounts.map(runAccountOf) };
+  });
 }
 
 /** Cancels a queued run at once, a running one after its current batch; finished runs are refused. */
 export async function cancelRun(context: TallyContext, runId: bigint): Promise<Outcome<{ status: 'cancelled' | 'cancelling' }>> {
   return outcomeOf(() =>
     context.database.transaction(async (transaction) => {
-      const [run] = await transaction.query<{ status: string }>('select status from reconciliation_run where org_id = $1 and id = $2 for update', [context.organisation.id, runId]);
-      if (!run) refuse('run_not_found', `No run has the id ${runId}`, { path: 'run' });
-      if (run.status !== 'queued' && run.status !== 'running') refuse('run_is_finished', `Run ${runId} is ${run.status}`, { path: 'run' });
+      const runRowId = await runRowIdOfNumber(transaction, context.organisation.id, runId, { forUpdate: true });
+      if (runRowId === null) refuse('run_not_found', `No run has the id ${runId}`, { path: 'run', values: { run: runId.toString() } });
+      const [run] = await transaction.query<{ status: string }>('select status from reconciliation_run where org_id = $1 and id = $2', [context.organisation.id, runRowId]);
+      if (run!.status !== 'queued' && run!.status !== 'running') refuse('run_is_finished', `Run ${runId} is ${run!.status}`, { path: 'run', values: { run: runId.toString() } });
       // Two updates, not one with CASE … now(): Citus refuses a non-immutable function inside CASE.
       const [job] = await transaction.query<{ status: string }>(
         'update job set cancel_requested = true where org_id = $1 and run_id = $2 returning status',
-        [context.organisation.id, runId],
+        [context.organisation.id, runRowId],
       );
       if (job?.status === 'queued') {
-        await transaction.query(`update job set status = 'cancelled', finished_at = now() where org_id = $1 and run_id = $2 and status = 'queued'`, [context.organisation.id, runId]);
+        await transaction.query(`update job set status = 'cancelled', finished_at = now() where org_id = $1 and run_id = $2 and status = 'queued'`, [context.organisation.id, runRowId]);
       }
-      if (run.status === 'queued' || job?.status === 'queued') {
-        await transaction.query(`update reconciliation_run set status = 'cancelled', finished_at = now() where org_id = $1 and id = $2`, [context.organisation.id, runId]);
+      if (run!.status === 'queued' || job?.status === 'queued') {
+        await transaction.query(`update reconciliation_run set status = 'cancelled', finished_at = now() where org_id = $1 and id = $2`, [context.organisation.id, runRowId]);
         return { status: 'cancelled' as const };
       }
       return { status: 'cancelling' as const };
@@ -488,13 +547,14 @@ export interface UndoSummary {
 export async function undoRun(context: TallyContext, runId: bigint): Promise<Outcome<UndoSummary>> {
   return outcomeOf(() =>
     context.database.transaction(async (transaction) => {
-      const [run] = await transaction.query<{ status: string }>('select status from reconciliation_run where org_id = $1 and id = $2 for update', [context.organisation.id, runId]);
-      if (!run) refuse('run_not_found', `No run has the id ${runId}`, { path: 'run' });
-      if (run.status === 'undone') refuse('run_already_undone', `Run ${runId} was already undone`, { path: 'run' });
-      if (run.status === 'running' || run.status === 'queued') refuse('run_is_not_finished', `Run ${runId} is still ${run.status}`, { path: 'run' });
-      const removed = await removeAllocations(transaction, context.organisation.id, { runId }, context.actor, 'undo');
+      const runRowId = await runRowIdOfNumber(transaction, context.organisation.id, runId, { forUpdate: true });
+      if (runRowId === null) refuse('run_not_found', `No run has the id ${runId}`, { path: 'run', values: { run: runId.toString() } });
+      const [run] = await transaction.query<{ status: string }>('select status from reconciliation_run where org_id = $1 and id = $2', [context.organisation.id, runRowId]);
+      if (run!.status === 'undone') refuse('run_already_undone', `Run ${runId} was already undone`, { path: 'run', values: { run: runId.toString() } });
+      if (run!.status === 'running' || run!.status === 'queued') refuse('run_is_not_finished', `Run ${runId} is still ${run!.status}`, { path: 'run', values: { run: runId.toString() } });
+      const removed = await removeAllocations(transaction, context.organisation.id, { runId: runRowId }, context.actor, 'undo');
       await transaction.query(`update reconciliation_run set status = 'undone', undone_at = now(), undone_by = $3 where org_id = $1 and id = $2`, [
-        context.organisation.id, runId, context.actor,
+        context.organisation.id, runRowId, context.actor,
       ]);
       return { runId, allocationsRemoved: removed.length, amountRemovedMinor: removed.reduce((total, row) => total + row.amount_minor, 0n) };
     }),

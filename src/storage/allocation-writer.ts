@@ -77,8 +77,8 @@ export async function writeAllocations(
   for (const [index, line] of lines.entries()) {
     const credit = snapshots.get(line.creditExternalId);
     const debit = snapshots.get(line.debitExternalId);
-    if (!credit) refuse('document_not_found', `No receipt has the id ${line.creditExternalId}`, { path: pathOf(index, 'credit') });
-    if (!debit) refuse('document_not_found', `No item or refund has the id ${line.debitExternalId}`, { path: pathOf(index, 'debit') });
+    if (!credit) refuse('document_not_found', `No receipt has the id ${line.creditExternalId}`, { path: pathOf(index, 'credit'), values: { id: line.creditExternalId } });
+    if (!debit) refuse('document_not_found', `No item or refund has the id ${line.debitExternalId}`, { path: pathOf(index, 'debit'), values: { id: line.debitExternalId } });
     const stored = existingPairs.get(`${credit.id}:${debit.id}`);
     if (stored !== undefined) {
       if (stored !== line.amountMinor) {

@@ -1,4 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
+import { RunPage, RunsPage } from './pages/RunsPage.tsx';
+import { SkeletonBlock } from './components/Skeleton.tsx';
 import { api, whenSignedOut, type Session } from './api.ts';
 import { useI18n, type Language } from './i18n.tsx';
 import { matchRoute, navigate, paths, useLocation } from './router.ts';
@@ -9,6 +11,7 @@ import { UnreconciledPage } from './pages/UnreconciledPage.tsx';
 import { AuditPage } from './pages/AuditPage.tsx';
 import { SettingsPage, settingsPermissions } from './pages/SettingsPage.tsx';
 import { Link } from './components/Link.tsx';
+import { useNarrowScreen } from './narrow-screen.ts';
 import { rolePermits, useRoleCatalogue } from './role-catalogue.ts';
 
 type SessionState = { readonly status: 'loading' } | { readonly status: 'signed-out' } | { readonly status: 'signed-in'; readonly session: Session };
@@ -51,65 +54,71 @@ export function App() {
     }
   }, []);
 
-  if (state.status === 'loading') return <p className="page-loading" role="status">{t('loading')}</p>;
+  if (state.status === 'loading') return <SkeletonBlock label={t('loading')} />;
   if (state.status === 'signed-out') {
     return <SignInPage onSignedIn={(session) => setState({ status: 'signed-in', session })} />;
   }
   const session = state.session;
-  const org = route.name === 'accounts' || route.name === 'account' || route.name === 'settings' || route.name === 'unreconciled' || route.name === 'audit' ? route.org : firstOrg;
+  const org = 'org' in route ? route.org : firstOrg;
   const roleIn = (slug: string | undefined) => session.organisations.find((membership) => membership.slug === slug)?.role;
   return (
     <>
       <a className="skip-link" href="#main">{t('skipToContent')}</a>
-      <Header session={session} org={org} role={roleIn(org)} onSignOut={signOut} />
+      <Header session={session} org={org} role={roleIn(org)} current={route.name} onSignOut={signOut} />
       <main id="main" tabIndex={-1}>
         {session.organisations.length === 0 && <p className="notice">{t('noOrganisation')}</p>}
         {route.name === 'accounts' && <AccountsPage key={route.org} org={route.org} />}
         {route.name === 'account' && <AccountPage key={`${route.org}/${route.account}`} org={route.org} accountId={route.account} />}
         {route.name === 'settings' && <SettingsPage key={route.org} org={route.org} role={roleIn(route.org)} />}
-        {route.name === 'unreconciled' && <UnreconciledPage key={route.org} org={route.org} />}
-        {route.name === 'audit' && <AuditPage key={route.org} org={route.org} />}
+        {route.name === 'unreconciled' && <UnreconciledPage key={route.org} org={route.org} role={roleIn(route.org)} />}
+        {route.name === 'audit' && <AuditPage key={route.org} org={route.org} role={roleIn(route.org)} />}
+        {route.name === 'runs' && <RunsPage key={route.org} org={route.org} />}
+        {route.name === 'run' && <RunPage key={`${route.org}/${route.run}`} org={route.org} runId={route.run} />}
         {route.name === 'not-found' && <p className="notice">{t('notFound')}</p>}
       </main>
     </>
   );
 }
 
-function Header({ session, org, role, onSignOut }: { session: Session; org: string | undefined; role: string | undefined; onSignOut: () => void }) {
+/** Which navigation entry a page belongs to (a billing page is under Accounts, a run under Runs). */
+const navigationOf: Partial<Record<string, string>> = { accounts: 'accounts', account: 'accounts', unreconciled: 'unreconciled', runs: 'runs', run: 'runs', audit: 'audit', settings: 'settings' };
+
+function Header({ session, org, role, current, onSignOut }: { session: Session; org: string | undefined; role: string | undefined; current: string; onSignOut: () => void }) {
   const { t, language, setLanguage } = useI18n();
   const catalogue = useRoleCatalogue(org);
+  const [menuOpen, setMenuOpen] = useState(false);
   const mayOpenSettings = catalogue.status === 'ready' && settingsPermissions.some((permission) => rolePermits(catalogue.roles, role, permission));
+  const entries = org
+    ? [
+        { id: 'accounts', to: paths.accounts(org), label: `${t('clients')} › ${t('accounts')}` },
+        { id: 'unreconciled', to: paths.unreconciled(org), label: `${t('clients')} › ${t('unrecTitle')}` },
+        { id: 'runs', to: paths.runs(org), label: t('runsNav') },
+        { id: 'audit', to: paths.audit(org), label: t('auditTitle') },
+        ...(mayOpenSettings ? [{ id: 'settings', to: paths.settings(org), label: t('settings') }] : []),
+      ]
+    : [];
+  const here = navigationOf[current];
+  // On a phone the navigation folds behind a Menu button, so the bar stays one line.
+  useEffect(() => setMenuOpen(false), [current, org]);
   return (
     <header className="top-bar">
       <div className="brand">
-        <span className="brand-mark" aria-hidden="true">✓</span> {t('appName')}
+        <span className="brand-mark" aria-hidden="true">✓</span> <span className="brand-name">{t('appName')}</span>
       </div>
-      <nav aria-label={t('clients')} className="top-nav">
-        {org && (
-          <Link to={paths.accounts(org)} className="nav-link">
-            {t('clients')} › {t('accounts')}
+      <button type="button" className="menu-toggle" aria-expanded={menuOpen} aria-controls="top-nav" onClick={() => setMenuOpen((open) => !open)}>
+        {t('menu')} <span aria-hidden="true">▾</span>
+      </button>
+      <nav id="top-nav" aria-label={t('clients')} className={`top-nav${menuOpen ? ' open' : ''}`}>
+        {entries.map((entry) => (
+          <Link key={entry.id} to={entry.to} className={`nav-link${entry.id === here ? ' current' : ''}`} aria-current={entry.id === here ? 'page' : undefined}>
+            {entry.label}
           </Link>
-        )}
-        {org && (
-          <Link to={paths.unreconciled(org)} className="nav-link">
-            {t('clients')} › {t('unrecTitle')}
-          </Link>
-        )}
-        {org && (
-          <Link to={paths.audit(org)} className="nav-link">
-            {t('auditTitle')}
-          </Link>
-        )}
-        {org && mayOpenSettings && (
-          <Link to={paths.settings(org)} className="nav-link">
-            {t('settings')}
-          </Link>
-        )}
+        ))}
       </nav>
       <div className="top-tools">
         {session.organisations.length > 1 && (
           <label className="inline-field">
-            <span>{t('organisation')}</span>
+            <span className="organisation-label">{t('organisation')}</span>
             <select value={org ?? ''} onChange={(event) => navigate(paths.accounts(event.target.value))}>
               {session.organisations.map((membership) => (
                 <option key={membership.slug} value={membership.slug}>
@@ -121,7 +130,7 @@ function Header({ session, org, role, onSignOut }: { session: Session; org: stri
         )}
         <LanguageSwitch language={language} onChange={setLanguage} />
         <span className="who">{t('signedInAs', { email: session.email })}</span>
-        <button type="button" className="button secondary" onClick={onSignOut}>
+        <button type="button" className="button secondary" onClick={onSignOut} title={t('signedInAs', { email: session.email })}>
           {t('signOut')}
         </button>
       </div>
@@ -131,12 +140,13 @@ function Header({ session, org, role, onSignOut }: { session: Session; org: stri
 
 export function LanguageSwitch({ language, onChange }: { language: Language; onChange: (language: Language) => void }) {
   const { t } = useI18n();
+  const compact = useNarrowScreen();
   return (
     <label className="inline-field">
       <span className="visually-hidden">{t('language')}</span>
       <select value={language} onChange={(event) => onChange(event.target.value as Language)}>
-        <option value="en" lang="en">English</option>
-        <option value="fr" lang="fr">Français</option>
+        <option value="en" lang="en">{compact ? 'EN' : 'English'}</option>
+        <option value="fr" lang="fr">{compact ? 'FR' : 'Français'}</option>
       </select>
     </label>
   );

@@ -1,8 +1,12 @@
 /**
  * The manual reconciliation editor, without React: which documents can be reconciled, the other
- * side's open documents oldest first, an oldest-first suggestion, and validation of amounts typed
- * as text. Money is parsed digit by digit into integer minor units (bigint), never through floats.
+ * side's open documents oldest first, the suggestion, and validation of amounts typed as text.
+ * Order and suggestion are the core's (core/allocation-plan.ts, bundled into the page), never
+ * restated here: the editor suggests what auto-reconcile would do for this one document. Money is
+ * parsed digit by digit into integer minor units (bigint), never through floats.
  */
+import { compareCreditsOldestFirst, compareDebitsOldestFirst, planAutoReconcile, type OpenCredit, type OpenDebit } from '../core/allocation-plan.ts';
+import type { CalendarDate } from '../core/calendar-date.ts';
 
 export type Side = 'credit' | 'debit';
 const creditKinds = new Set(['payment', 'deposit', 'credit', 'cancellation']);
@@ -15,8 +19,12 @@ export interface EditorDocument {
   readonly date: string;
   readonly remaining: string;
   readonly voided: boolean;
+  /** 1 for the account's first document, and so on (the API's creation order). */
+  readonly creation_order: number;
   readonly invoice_id?: string | null;
   readonly position?: number | null;
+  /** What a credit or refund names: an invoice, an item or a refund id. */
+  readonly reference?: string | null;
 }
 
 /** Message keys (present in both i18n tables) for a line's amount or for the total. */
@@ -72,28 +80,93 @@ export function canReconcile(document: EditorDocument): boolean {
   return sideOf(document.kind) !== null && !document.voided && remainingMinor(document) > 0n;
 }
 
-/** The other side's open documents, oldest first: by date, then invoice and item position, then id. */
+/**
+ * The account's documents as the core's planner sees them: creation order stands for the ids
+ * (the planner orders by ids, which are creation order), and references are resolved within the
+ * account (a credit can only name a document of its own account).
+ */
+class PlannerView {
+  private readonly byId: Map<string, EditorDocument>;
+  constructor(documents: readonly EditorDocument[]) {
+    this.byId = new Map(documents.map((document) => [document.document_id, document]));
+  }
+  private orderOf(documentId: string | null | undefined): bigint | null {
+    const document = documentId ? this.byId.get(documentId) : undefined;
+    return document ? BigInt(document.creation_order) : null;
+  }
+  credit(document: EditorDocument): OpenCredit {
+    const named = document.reference ? this.byId.get(document.reference) : undefined;
+    return {
+      id: BigInt(document.creation_order),
+      date: document.date as CalendarDate,
+      remainingMinor: remainingMinor(document),
+      referenceDebitId: named && sideOf(named.kind) === 'debit' ? BigInt(named.creation_order) : null,
+      referenceInvoiceId: named && named.kind === 'invoice' ? BigInt(named.creation_order) : null,
+    };
+  }
+  debit(document: EditorDocument): OpenDebit {
+    return { id: BigInt(document.creation_order), date: document.date as CalendarDate, invoiceId: this.orderOf(document.invoice_id), position: document.position ?? 0, remainingMinor: remainingMinor(document) };
+  }
+}
+
+/** The other side's open documents, oldest first by the core's order (date, then creation order and item position). */
 export function counterpartsOf<Document extends EditorDocument>(source: EditorDocument, documents: readonly Document[]): Document[] {
   const side = sideOf(source.kind);
   const other: Side = side === 'credit' ? 'debit' : 'credit';
-  const key = (document: EditorDocument) => document.invoice_id ?? document.document_id;
-  return documents
-    .filter((document) => sideOf(document.kind) === other && canReconcile(document))
-    .sort((a, b) =>
-      a.date < b.date ? -1 : a.date > b.date ? 1
-        : key(a) < key(b) ? -1 : key(a) > key(b) ? 1
-          : (a.position ?? 0) - (b.position ?? 0) || (a.document_id < b.document_id ? -1 : a.document_id > b.document_id ? 1 : 0));
+  const planner = new PlannerView(documents);
+  const open = documents.filter((document) => sideOf(document.kind) === other && canReconcile(document));
+  return other === 'debit'
+    ? open.sort((a, b) => compareDebitsOldestFirst(planner.debit(a), planner.debit(b)))
+    : open.sort((a, b) => compareCreditsOldestFirst(planner.credit(a), planner.credit(b)));
 }
 
-/** Oldest first: each line up to min(what the source has left, the line's remainder); "" once nothing is left. */
-export function suggest(source: EditorDocument, counterparts: readonly EditorDocument[]): string[] {
+/**
+ * How the editor fills its amounts. `reference`: what the credit names first (a payment naming an
+ * invoice → that invoice's items; a cancellation → the item it cancels), then oldest first;
+ * `fifo`: oldest first only. Both are the core's planner on this one document against the lines.
+ */
+export type SuggestionStrategy = 'reference' | 'fifo';
+
+/**
+ * The amounts to pre-fill, one per line ("" for none): what auto-reconcile would allocate between
+ * this document and the lines. A credit is never suggested against a refund unless it names that
+ * refund: paying money back is not what a payment is for, and matching a credit with a refund is
+ * a choice the operator makes (from the refund's own editor it is what is asked for, and suggested).
+ */
+export function suggest(source: EditorDocument, lines: readonly EditorDocument[], documents: readonly EditorDocument[], strategy: SuggestionStrategy = 'reference'): string[] {
   const digits = minorDigitsOf(source.remaining);
-  let left = remainingMinor(source);
-  return counterparts.map((line) => {
-    const amount = left < remainingMinor(line) ? left : remainingMinor(line);
-    left -= amount;
+  const planner = new PlannerView(documents);
+  const sourceIsCredit = sideOf(source.kind) === 'credit';
+  let planned;
+  if (sourceIsCredit) {
+    const credit = planner.credit(source);
+    const namedRefund = (line: EditorDocument) => line.kind === 'refund' && credit.referenceDebitId === BigInt(line.creation_order);
+    const debits = lines.filter((line) => line.kind !== 'refund' || (strategy === 'reference' && namedRefund(line))).map((line) => planner.debit(line));
+    planned = planAutoReconcile([credit], debits, strategy);
+  } else {
+    planned = planAutoReconcile(lines.map((line) => planner.credit(line)), [planner.debit(source)], strategy);
+  }
+  const amountByLine = new Map<bigint, bigint>();
+  for (const allocation of planned) {
+    const lineId = sourceIsCredit ? allocation.debitId : allocation.creditId;
+    amountByLine.set(lineId, (amountByLine.get(lineId) ?? 0n) + allocation.amountMinor);
+  }
+  return lines.map((line) => {
+    const amount = amountByLine.get(BigInt(line.creation_order)) ?? 0n;
     return amount > 0n ? formatMinor(amount, digits) : '';
   });
+}
+
+/** The document a line's document names, for showing on the line: a credit's reference, an item's invoice. */
+export function referenceOf(document: EditorDocument): string | null {
+  if (document.kind === 'item') return document.invoice_id ?? null;
+  return document.reference ? document.reference : null;
+}
+
+/** Whether one of the two names the other (or the other's invoice): what the reference passes match. */
+export function namesEachOther(source: EditorDocument, line: EditorDocument): boolean {
+  const names = (credit: EditorDocument, debit: EditorDocument) => !!credit.reference && (credit.reference === debit.document_id || credit.reference === debit.invoice_id);
+  return sideOf(source.kind) === 'credit' ? names(source, line) : names(line, source);
 }
 
 export interface LineCheck {

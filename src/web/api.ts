@@ -4,6 +4,10 @@
  * naming the user action it belongs to (action-keys.ts). There is no other path to the data: the
  * page only ever talks to this API.
  */
+import type { Static } from 'typebox';
+import type { AccountStatementView, StatementAllocationView, StatementDocumentView } from '../http/account-schemas.ts';
+import type { AuditResponse, UnreconciledResponse } from '../http/list-schemas.ts';
+import type { RunAccountView, RunAccountsResponse, RunAllocationView, RunAllocationsResponse, RunListItem, RunListResponse, RunUndoneResponse, RunView, RunSummaryView } from '../http/run-schemas.ts';
 import { ActionKeys } from './action-keys.ts';
 
 export interface OrganisationMembership {
@@ -18,7 +22,7 @@ export interface Session {
   readonly organisations: readonly OrganisationMembership[];
 }
 
-export const accountSorts = ['owner', 'owner_desc', 'account', 'account_desc', 'created', 'created_desc'] as const;
+export const accountSorts = ['owner', 'owner_desc', 'account', 'account_desc', 'created', 'created_desc', 'balance_desc', 'balance', 'unreconciled_desc'] as const;
 export type AccountSort = (typeof accountSorts)[number];
 
 export interface AccountSummary {
@@ -44,54 +48,14 @@ export interface AccountQuery {
   readonly pageSize?: number;
 }
 
-export type DocumentKind = 'invoice' | 'item' | 'refund' | 'payment' | 'deposit' | 'credit' | 'cancellation';
+export type StatementDocument = Static<typeof StatementDocumentView>;
+export type StatementAllocation = Static<typeof StatementAllocationView>;
+export type AccountStatement = Static<typeof AccountStatementView>;
+export type DocumentKind = StatementDocument['kind'];
 /** How a payment was made (the server knows no other). */
-export type PaymentMethod = 'card' | 'cash' | 'cheque' | 'eft' | 'online' | 'other';
-export type DocumentStatus = 'none' | 'partial' | 'full' | 'post-dated' | 'void';
-export type OpenReason = 'in_agreement' | 'credit_on_account' | 'balance_owing' | 'unreconciled';
-
-export interface StatementDocument {
-  readonly document_id: string;
-  readonly kind: DocumentKind;
-  readonly date: string;
-  readonly amount: string;
-  readonly allocated: string;
-  readonly remaining: string;
-  readonly status: DocumentStatus;
-  readonly invoice_id: string | null;
-  readonly position: number | null;
-  readonly description: string | null;
-  readonly ledger_code: string | null;
-  readonly participant_id: string | null;
-  readonly method: PaymentMethod | null;
-  readonly reference: string | null;
-  readonly scheduled: boolean;
-  readonly voided: boolean;
-}
-
-export interface StatementAllocation {
-  readonly allocation_id: string;
-  readonly receipt_id: string;
-  readonly target_id: string;
-  readonly amount: string;
-  readonly source: string;
-  readonly run_id: string | null;
-  readonly created_by: string;
-  readonly created_at: string;
-}
-
-export interface AccountStatement {
-  readonly account_id: string;
-  readonly owner_name: string;
-  readonly owner_email: string;
-  readonly balance: string;
-  readonly open_credit: string;
-  readonly open_debit: string;
-  readonly open_reason: OpenReason;
-  readonly open_reason_message: string;
-  readonly documents: readonly StatementDocument[];
-  readonly allocations: readonly StatementAllocation[];
-}
+export type PaymentMethod = NonNullable<StatementDocument['method']>;
+export type DocumentStatus = StatementDocument['status'];
+export type OpenReason = AccountStatement['open_reason'];
 
 /** A refusal from the API: `{ error: { code, message, details } }`, or a network failure. */
 export class ApiError extends Error {
@@ -110,6 +74,16 @@ export class ApiError extends Error {
 export const messageOf = (error: unknown): string => (error instanceof ApiError ? error.message : String(error));
 
 let csrfToken: string | null = null;
+
+/** The page's language, sent as Accept-Language: the server words its refusals in it (the code stays the same). */
+let apiLanguage = 'en';
+export function setApiLanguage(language: string): void {
+  apiLanguage = language;
+}
+const networkErrorMessages: Record<string, string> = {
+  en: 'The server cannot be reached; check the connection and try again.',
+  fr: 'Le serveur est injoignable; vérifiez la connexion et réessayez.',
+};
 
 /** Called when any request answers 401 (the session expired or was closed elsewhere). */
 let onSignedOut: (() => void) | null = null;
@@ -153,7 +127,7 @@ async function call<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string
 }
 
 async function send<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body: unknown, idempotencyKey: string | null): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json' };
+  const headers: Record<string, string> = { accept: 'application/json', 'accept-language': apiLanguage };
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
   if (idempotencyKey) headers['idempotency-key'] = idempotencyKey;
@@ -161,7 +135,7 @@ async function send<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string
   try {
     response = await fetch(`/api/v1${path}`, { method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body) });
   } catch {
-    throw new ApiError(0, 'network_error', 'The server cannot be reached; check the connection and try again.');
+    throw new ApiError(0, 'network_error', networkErrorMessages[apiLanguage] ?? networkErrorMessages.en!);
   }
   if (response.status === 204) return undefined as T;
   const text = await response.text();
@@ -179,6 +153,11 @@ async function send<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string
   return parsed as T;
 }
 
+/** The sign-in's hint cookie (src/http/authentication.ts): a session may exist. */
+const sessionHintCookie = 'tally_signed_in';
+/** The page's cookies (the module also runs in Node for its tests, where there are none). */
+const pageCookies = (): { cookie: string } => (globalThis as { document?: { cookie: string } }).document ?? { cookie: '' };
+
 const org = (slug: string) => `/orgs/${encodeURIComponent(slug)}`;
 
 export const api = {
@@ -187,14 +166,22 @@ export const api = {
     csrfToken = session.csrf_token;
     return session;
   },
-  /** The current session, or null when not signed in. */
+  /**
+   * The current session, or null when not signed in. Without the sign-in's hint cookie there is
+   * no session to ask about, so a fresh visit makes no request (and no 401 in the console).
+   */
   async currentSession(): Promise<Session | null> {
+    if (!pageCookies().cookie.split('; ').some((cookie) => cookie.startsWith(`${sessionHintCookie}=`))) return null;
     try {
       const session = await call<Session>('GET', '/session');
       csrfToken = session.csrf_token;
       return session;
     } catch (error) {
-      if (error instanceof ApiError && error.status === 401) return null;
+      if (error instanceof ApiError && error.status === 401) {
+        // The session expired: forget the hint, so the next visit does not ask again.
+        pageCookies().cookie = `${sessionHintCookie}=; Max-Age=0; path=/; SameSite=Strict`;
+        return null;
+      }
       throw error;
     }
   },
@@ -230,44 +217,13 @@ export type RunScope =
   | { readonly filter: { readonly search?: string; readonly unreconciled?: boolean } };
 
 export type LeftOpenReason = Exclude<OpenReason, 'in_agreement'>;
-
-export interface RunSummary {
-  readonly run_id: string | null;
-  readonly dry_run: boolean;
-  readonly strategy: RunStrategy;
-  readonly accounts_total: number;
-  readonly allocations_count: number;
-  readonly allocated: string;
-  readonly allocations_by_pass: { readonly referenced_debit: number; readonly referenced_invoice: number; readonly oldest_first: number };
-  readonly accounts_left_open: Readonly<Record<LeftOpenReason, number>>;
-  readonly accounts_left_open_listed: readonly { readonly account_id: string; readonly reason: LeftOpenReason; readonly reason_message: string; readonly open_credit: string; readonly open_debit: string }[];
-  readonly planned_allocations?: readonly { readonly receipt_id: string; readonly target_id: string; readonly amount: string }[];
-}
-
-export type RunStatus = 'queued' | 'running' | 'completed' | 'cancelled' | 'failed' | 'undone';
-
-export interface Run {
-  readonly run_id: string;
-  readonly status: RunStatus;
-  readonly scope: string;
-  readonly strategy: RunStrategy;
-  readonly actor: string;
-  readonly accounts_total: number;
-  readonly accounts_done: number;
-  readonly allocations_count: number;
-  readonly allocated: string;
-  readonly started_at: string;
-  readonly finished_at: string | null;
-  readonly undone_at: string | null;
-  readonly error: string | null;
-  readonly summary?: RunSummary;
-}
-
-export interface RunUndone {
-  readonly run_id: string;
-  readonly allocations_removed: number;
-  readonly amount_removed: string;
-}
+export type RunSummary = Static<typeof RunSummaryView>;
+export type Run = Static<typeof RunView>;
+export type RunListed = Static<typeof RunListItem>;
+export type RunStatus = Run['status'];
+export type RunAllocation = Static<typeof RunAllocationView>;
+export type RunAccount = Static<typeof RunAccountView>;
+export type RunUndone = Static<typeof RunUndoneResponse>;
 
 export const runsApi = {
   preview(slug: string, scope: RunScope, strategy: RunStrategy = 'reference'): Promise<RunSummary> {
@@ -285,6 +241,16 @@ export const runsApi = {
   },
   undo(slug: string, runId: string): Promise<RunUndone> {
     return call<RunUndone>('POST', `${org(slug)}/runs/${encodeURIComponent(runId)}/undo`);
+  },
+  /** The organisation's runs, newest first. */
+  list(slug: string, query: { page?: number; pageSize?: number }): Promise<Static<typeof RunListResponse>> {
+    return call('GET', `${org(slug)}/runs${queryText({ page: query.page, page_size: query.pageSize })}`);
+  },
+  allocations(slug: string, runId: string, query: { page?: number; pageSize?: number }): Promise<Static<typeof RunAllocationsResponse>> {
+    return call('GET', `${org(slug)}/runs/${encodeURIComponent(runId)}/allocations${queryText({ page: query.page, page_size: query.pageSize })}`);
+  },
+  accounts(slug: string, runId: string, query: { page?: number; pageSize?: number }): Promise<Static<typeof RunAccountsResponse>> {
+    return call('GET', `${org(slug)}/runs/${encodeURIComponent(runId)}/accounts${queryText({ page: query.page, page_size: query.pageSize })}`);
   },
 };
 
@@ -309,52 +275,24 @@ export const allocationApi = {
 export const unreconciledSorts = ['owner', 'account', 'remaining'] as const;
 export type UnreconciledSort = (typeof unreconciledSorts)[number];
 
-export interface UnreconciledDocument {
-  readonly document_id: string;
-  readonly kind: DocumentKind;
-  readonly date: string;
-  readonly amount: string;
-  readonly remaining: string;
-}
+export type UnreconciledPage = Static<typeof UnreconciledResponse>;
+export type UnreconciledAccount = UnreconciledPage['accounts'][number];
+export type AuditPage = Static<typeof AuditResponse>;
+export type AuditEvent = AuditPage['events'][number];
 
-export interface UnreconciledAccount {
-  readonly account_id: string;
-  readonly owner_name: string;
-  readonly remaining: string;
-  readonly documents: readonly UnreconciledDocument[];
+/** The audit list's filters, as the API names them. */
+export interface AuditQuery {
+  readonly accountId?: string | undefined;
+  readonly runId?: string | undefined;
+  readonly from?: string | undefined;
+  readonly to?: string | undefined;
+  readonly actor?: string | undefined;
 }
+const auditParameters = (query: AuditQuery) => ({ account_id: query.accountId, run_id: query.runId, from: query.from, to: query.to, actor: query.actor });
 
-export interface UnreconciledPage {
-  readonly total: number;
-  readonly page: number;
-  readonly page_size: number;
-  readonly accounts: readonly UnreconciledAccount[];
-}
-
-export interface AuditEvent {
-  readonly allocation_id: string;
-  readonly action: 'allocated' | 'removed';
-  readonly at: string;
-  readonly actor: string;
-  readonly source: string;
-  readonly run_id: string | null;
-  readonly removal_reason: string | null;
-  readonly account_id: string;
-  readonly receipt_id: string;
-  readonly target_id: string;
-  readonly amount: string;
-}
-
-export interface AuditPage {
-  readonly total: number;
-  readonly page: number;
-  readonly page_size: number;
-  readonly events: readonly AuditEvent[];
-}
-
-function queryText(values: Record<string, string | number | undefined>): string {
+function queryText(values: Record<string, string | number | undefined | null>): string {
   const parameters = new URLSearchParams();
-  for (const [name, value] of Object.entries(values)) if (value !== undefined && value !== '') parameters.set(name, String(value));
+  for (const [name, value] of Object.entries(values)) if (value !== undefined && value !== null && value !== '') parameters.set(name, String(value));
   const text = parameters.toString();
   return text ? `?${text}` : '';
 }
@@ -363,8 +301,15 @@ export const reportsApi = {
   unreconciled(slug: string, query: { search?: string; sort?: UnreconciledSort; page?: number; pageSize?: number }): Promise<UnreconciledPage> {
     return call<UnreconciledPage>('GET', `${org(slug)}/unreconciled${queryText({ search: query.search, sort: query.sort, page: query.page, page_size: query.pageSize })}`);
   },
-  audit(slug: string, query: { accountId?: string; runId?: string; page?: number; pageSize?: number }): Promise<AuditPage> {
-    return call<AuditPage>('GET', `${org(slug)}/audit${queryText({ account_id: query.accountId, run_id: query.runId, page: query.page, page_size: query.pageSize })}`);
+  audit(slug: string, query: AuditQuery & { page?: number; pageSize?: number }): Promise<AuditPage> {
+    return call<AuditPage>('GET', `${org(slug)}/audit${queryText({ ...auditParameters(query), page: query.page, page_size: query.pageSize })}`);
+  },
+  /** Where the browser downloads the unreconciled items as CSV (the session cookie goes with it). */
+  unreconciledCsvAddress(slug: string, query: { search?: string | undefined; sort?: UnreconciledSort }): string {
+    return `/api/v1${org(slug)}/unreconciled.csv${queryText({ search: query.search, sort: query.sort })}`;
+  },
+  auditCsvAddress(slug: string, query: AuditQuery): string {
+    return `/api/v1${org(slug)}/audit.csv${queryText(auditParameters(query))}`;
   },
 };
 

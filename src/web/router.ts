@@ -35,6 +35,8 @@ export type Route =
   | { readonly name: 'unreconciled'; readonly org: string }
   | { readonly name: 'audit'; readonly org: string }
   | { readonly name: 'settings'; readonly org: string }
+  | { readonly name: 'runs'; readonly org: string }
+  | { readonly name: 'run'; readonly org: string; readonly run: string }
   | { readonly name: 'not-found' };
 
 export function matchRoute(path: string): Route {
@@ -48,15 +50,22 @@ export function matchRoute(path: string): Route {
   if (parts[0] === 'orgs' && parts[1] && parts.length === 3 && parts[2] === 'unreconciled') return { name: 'unreconciled', org: parts[1] };
   if (parts[0] === 'orgs' && parts[1] && parts.length === 3 && parts[2] === 'audit') return { name: 'audit', org: parts[1] };
   if (parts[0] === 'orgs' && parts[1] && parts.length === 3 && parts[2] === 'settings') return { name: 'settings', org: parts[1] };
+  if (parts[0] === 'orgs' && parts[1] && parts[2] === 'runs') {
+    if (parts.length === 3) return { name: 'runs', org: parts[1] };
+    if (parts.length === 4 && parts[3]) return { name: 'run', org: parts[1], run: parts[3] };
+  }
   return { name: 'not-found' };
 }
 
 export const paths = {
   accounts: (org: string, query?: URLSearchParams) => `/orgs/${encodeURIComponent(org)}/accounts${query && query.toString() ? `?${query.toString()}` : ''}`,
-  account: (org: string, account: string) => `/orgs/${encodeURIComponent(org)}/accounts/${encodeURIComponent(account)}`,
+  /** The billing page of an account; with a document, that document is found and shown there. */
+  account: (org: string, account: string, document?: string) => `/orgs/${encodeURIComponent(org)}/accounts/${encodeURIComponent(account)}${document ? `?document=${encodeURIComponent(document)}` : ''}`,
   settings: (org: string) => `/orgs/${encodeURIComponent(org)}/settings`,
   unreconciled: (org: string, query?: URLSearchParams) => `/orgs/${encodeURIComponent(org)}/unreconciled${query && query.toString() ? `?${query.toString()}` : ''}`,
   audit: (org: string, query?: URLSearchParams) => `/orgs/${encodeURIComponent(org)}/audit${query && query.toString() ? `?${query.toString()}` : ''}`,
+  runs: (org: string, query?: URLSearchParams) => `/orgs/${encodeURIComponent(org)}/runs${query && query.toString() ? `?${query.toString()}` : ''}`,
+  run: (org: string, run: string) => `/orgs/${encodeURIComponent(org)}/runs/${encodeURIComponent(run)}`,
 };
 
 /** A link that routes in the page on a plain click and behaves as a normal link otherwise. */

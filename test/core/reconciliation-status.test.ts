@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { creditStatus, debitStatus, invoiceStatus, type DebitCoverage, type DebitStatus } from '../../src/core/reconciliation-status.ts';
+import { scheduledCreditStatus } from '../../src/core/reconciliation-status.ts';
 
 const coverage = (amountMinor: bigint, allocatedMinor: bigint, coveredByScheduledInstallment = false): DebitCoverage => ({ amountMinor, allocatedMinor, coveredByScheduledInstallment });
 
@@ -52,5 +53,14 @@ describe('invoiceStatus derives from its items', () => {
     ['partial, post-dated and none', [partial, postDated, none], 'partial'],
   ] as [string, DebitCoverage[], DebitStatus][])('%s: %s', (_name, items, status) => {
     expect(invoiceStatus(items)).toBe(status);
+  });
+});
+
+describe('a scheduled installment on its own row', () => {
+  it('is post-dated once allocated, never full, until it is collected', () => {
+    expect(scheduledCreditStatus({ amountMinor: 5000n, allocatedMinor: 5000n, scheduled: true })).toBe('post-dated');
+    expect(scheduledCreditStatus({ amountMinor: 5000n, allocatedMinor: 2000n, scheduled: true })).toBe('post-dated');
+    expect(scheduledCreditStatus({ amountMinor: 5000n, allocatedMinor: 0n, scheduled: true })).toBe('none');
+    expect(scheduledCreditStatus({ amountMinor: 5000n, allocatedMinor: 5000n, scheduled: false })).toBe('full');
   });
 });

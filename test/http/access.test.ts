@@ -28,6 +28,8 @@ const sampleRequests: Record<string, { path: string; body?: unknown }> = {
   'DELETE /allocations/:allocation': { path: '/allocations/{allocation}' },
   'GET /unreconciled': { path: '/unreconciled' },
   'GET /audit': { path: '/audit?account_id=A-1' },
+  'GET /unreconciled.csv': { path: '/unreconciled.csv' },
+  'GET /audit.csv': { path: '/audit.csv?account_id=A-1' },
   'GET /settings': { path: '/settings' },
   'PATCH /settings': { path: '/settings', body: { reconciliation_enabled: true } },
   'GET /users': { path: '/users' },
@@ -43,6 +45,8 @@ const sampleRequests: Record<string, { path: string; body?: unknown }> = {
   'POST /runs': { path: '/runs', body: { scope: { account_ids: ['A-1'] }, dry_run: true } },
   'GET /runs': { path: '/runs' },
   'GET /runs/:run': { path: '/runs/{run}' },
+  'GET /runs/:run/allocations': { path: '/runs/{run}/allocations' },
+  'GET /runs/:run/accounts': { path: '/runs/{run}/accounts' },
   'POST /runs/:run/cancel': { path: '/runs/{run}/cancel' },
   'POST /runs/:run/undo': { path: '/runs/{run}/undo' },
 };

@@ -28,9 +28,10 @@ for (const dialect of dialects) {
         payments: [{ receipt_id: 'P-1', date: '2026-09-01', amount: '50.00' }, { receipt_id: 'P-2', date: '2026-10-01', amount: '50.00', scheduled: true }],
       });
       expect(checkout.json()).toEqual({ created: true, reconciliation: 'installments', allocations_count: 2 });
-      expect(await documents('A-1')).toMatchObject({ 'I-1': 'post-dated 0.00', 'INV-1': 'post-dated 0.00', 'P-2': 'full 0.00' });
+      // The installment not yet collected is post-dated on its own row too, never full.
+      expect(await documents('A-1')).toMatchObject({ 'I-1': 'post-dated 0.00', 'INV-1': 'post-dated 0.00', 'P-2': 'post-dated 0.00' });
       expect((await http.request('POST', '/receipts/P-2/collect', { collected_on: '2026-10-01' })).json()).toEqual({ collected: true });
-      expect(await documents('A-1')).toMatchObject({ 'I-1': 'full 0.00' });
+      expect(await documents('A-1')).toMatchObject({ 'I-1': 'full 0.00', 'P-2': 'full 0.00' });
       expect((await http.request('POST', '/receipts/P-2/collect', { collected_on: '2026-10-01' })).json().error.code).toBe('payment_is_not_scheduled');
       expect((await http.request('POST', '/receipts/P-2/void')).json()).toEqual({ allocations_removed: 1 });
       expect(await documents('A-1')).toMatchObject({ 'I-1': 'partial 50.00', 'P-2': 'void 0.00' });
@@ -55,7 +56,7 @@ for (const dialect of dialects) {
       await http.request('POST', '/invoices', { invoice_id: 'INV-3', account_id: 'A-3', date: '2026-10-01', items: [{ item_id: 'I-4', amount: '30.00' }, { item_id: 'I-5', amount: '30.00' }] });
       await http.request('POST', '/receipts', { receipt_id: 'D-1', account_id: 'A-3', date: '2026-10-02', kind: 'deposit', amount: '50.00' });
       const unreconciled = (await http.request('GET', '/unreconciled?search=gagnon')).json();
-      expect(unreconciled.accounts).toEqual([{ account_id: 'A-3', owner_name: 'Luc Gagnon', remaining: '50.00', documents: [{ document_id: 'D-1', kind: 'deposit', date: '2026-10-02', amount: '50.00', remaining: '50.00' }] }]);
+      expect(unreconciled.accounts).toEqual([{ account_id: 'A-3', owner_name: 'Luc Gagnon', remaining: '50.00', credit_remaining: '50.00', refund_remaining: '0.00', documents: [{ document_id: 'D-1', kind: 'deposit', date: '2026-10-02', amount: '50.00', remaining: '50.00' }] }]);
       // Paged after the totals: a page past the end is empty but still says how many match.
       const all = (await http.request('GET', '/unreconciled?sort=remaining&page_size=10')).json();
       expect(all.total).toBeGreaterThanOrEqual(1);

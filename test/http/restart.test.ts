@@ -63,7 +63,7 @@ for (const server of serverDialects) describe(`a background run survives the ser
     unwrap(await runAutoReconcile(referenceContext, { kind: 'all' }, { strategy: 'reference', dryRun: false }));
 
     const context: TallyContext = { database: test.database, organisation: interrupted.organisation, actor: 'test' };
-    const { runId } = unwrap(await queueAutoReconcile(context, { kind: 'all' }, 'reference'));
+    const { runRowId: runId } = unwrap(await queueAutoReconcile(context, { kind: 'all' }, 'reference'));
     const first = startServer();
     const partway = await waitFor(() => runState(context, runId), (state) => state.accountsDone >= 20, 'the run to be under way');
     first.kill('SIGKILL');

@@ -58,9 +58,9 @@ for (const dialect of dialects) {
       await ledger.receipt('R1', 'A', '2026-01-10', 'payment', '0.10');
       await ledger.receipt('R2', 'A', '2026-01-11', 'credit', '0.20');
       const preview = unwrap(await runAutoReconcile(ledger.context, { kind: 'all' }, { strategy: 'reference', dryRun: true }));
-      expect(preview.plannedAllocations).toEqual([
-        { creditId: 'R1', debitId: 'I1', amountMinor: 10n },
-        { creditId: 'R2', debitId: 'I1', amountMinor: 20n },
+      expect(preview.plannedAllocations?.map((allocation) => ({ creditId: allocation.creditId, debitId: allocation.debitId, amountMinor: allocation.amountMinor, pass: allocation.pass }))).toEqual([
+        { creditId: 'R1', debitId: 'I1', amountMinor: 10n, pass: 'oldest_first' },
+        { creditId: 'R2', debitId: 'I1', amountMinor: 20n, pass: 'oldest_first' },
       ]);
       expect(await ledger.allocations('A')).toEqual([]);
       const run = unwrap(await runAutoReconcile(ledger.context, { kind: 'all' }, { strategy: 'reference', dryRun: false }));

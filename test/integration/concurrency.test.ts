@@ -228,7 +228,7 @@ for (const server of serverDialects) describe(`concurrent reconciliation on ${se
       expect(summary.allocationsCount).toBeGreaterThan(0);
       runIds.push(summary.runId!);
     }
-    const runAllocations = await test.database.query<{ id: bigint }>('select id from allocation where org_id = $1 and run_id = any($2::bigint[]) order by id', [organisationId, runIds]);
+    const runAllocations = await test.database.query<{ id: bigint }>('select id from allocation where org_id = $1 and run_id in (select id from reconciliation_run where org_id = $1 and number = any($2::bigint[])) order by id', [organisationId, runIds]);
     const removals = Array.from({ length: 30 }, () => runAllocations[random(runAllocations.length)]!.id);
     const manual = randomAllocationRequests(random, documents, 40);
     const work = shuffled<{ kind: 'undo' | 'remove' | 'void' | 'allocate'; run: () => Promise<Outcome<unknown>> }>([
@@ -252,14 +252,14 @@ for (const server of serverDialects) describe(`concurrent reconciliation on ${se
 
     // Every allocation of the runs is removed, each exactly once: by the undo, by hand or by a void.
     const removed = await test.database.query<{ removal_reason: string | null; count: bigint }>(
-      'select removal_reason, count(*) as count from allocation where org_id = $1 and run_id = any($2::bigint[]) group by removal_reason order by removal_reason',
+      'select removal_reason, count(*) as count from allocation where org_id = $1 and run_id in (select id from reconciliation_run where org_id = $1 and number = any($2::bigint[])) group by removal_reason order by removal_reason',
       [organisationId, runIds]);
     expect(removed.filter((row) => row.removal_reason === null)).toEqual([]);
     const removedByHand = results.filter((result, index) => work[index]!.kind === 'remove' && result.kind === 'ok').length;
     expect(Number(removed.find((row) => row.removal_reason === 'manual')?.count ?? 0n)).toBe(removedByHand);
     const undone = undos.flatMap((result) => (result.kind === 'ok' ? [(result.value as { allocationsRemoved: number }).allocationsRemoved] : []));
     expect(Number(removed.find((row) => row.removal_reason === 'undo')?.count ?? 0n)).toBe(undone.reduce((total, count) => total + count, 0));
-    const statuses = await test.database.query<{ status: string }>('select status from reconciliation_run where org_id = $1 and id = any($2::bigint[])', [organisationId, runIds]);
+    const statuses = await test.database.query<{ status: string }>('select status from reconciliation_run where org_id = $1 and number = any($2::bigint[])', [organisationId, runIds]);
     expect(statuses.map((row) => row.status)).toEqual(['undone', 'undone', 'undone']);
     await expectInvariants(test.database, organisationId);
   }, 120_000);

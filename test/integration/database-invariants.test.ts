@@ -206,7 +206,8 @@ for (const dialect of dialects) {
       const run = unwrap(await runAutoReconcile(fixture.context, { kind: 'all' }, { strategy: 'fifo', dryRun: false }));
       const emptyRun = unwrap(await runAutoReconcile(fixture.context, { kind: 'all' }, { strategy: 'fifo', dryRun: false }));
       expect(emptyRun.allocationsCount).toBe(0);
-      await expect(test.database.query('update allocation set run_id = $3 where org_id = $1 and run_id = $2', [org, run.runId, emptyRun.runId]))
+      await expect(test.database.query(`update allocation set run_id = (select id from reconciliation_run where org_id = $1 and number = $3)
+        where org_id = $1 and run_id = (select id from reconciliation_run where org_id = $1 and number = $2)`, [org, run.runId, emptyRun.runId]))
         .rejects.toMatchObject({ code: '23000' });
       await change(`removed_at = now(), removed_by = 'raw', removal_reason = 'manual'`);
       await expect(change(`removed_by = 'someone else'`)).rejects.toMatchObject({ code: '23000' });

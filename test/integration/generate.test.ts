@@ -122,7 +122,7 @@ for (const dialect of dialects) {
       const splitContext: TallyContext = { database, organisation: split.organisation, actor: 'test' };
       const oneBatch = unwrap(await runAutoReconcile(wholeContext, { kind: 'all' }, { strategy: 'reference', dryRun: false }));
 
-      const { runId } = unwrap(await queueAutoReconcile(splitContext, { kind: 'all' }, 'reference'));
+      const { runRowId: runId } = unwrap(await queueAutoReconcile(splitContext, { kind: 'all' }, 'reference'));
       let progressCalls = 0;
       const execution = await executeRun(splitContext, runId, { batchAccounts: 3, onProgress: () => (progressCalls += 1) });
       expect(execution.result).toBe('completed');

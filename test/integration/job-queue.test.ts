@@ -28,7 +28,7 @@ for (const dialect of dialects) {
     it('a worker that lost its lease writes nothing more, and the new holder finishes the run', async () => {
       const ledger = await ledgerFixture(test.database);
       await seedAccounts(ledger, 4);
-      const { runId } = unwrap(await queueAutoReconcile(ledger.context, { kind: 'all' }, 'reference'));
+      const { runRowId: runId } = unwrap(await queueAutoReconcile(ledger.context, { kind: 'all' }, 'reference'));
       const job = (await claimJob(test.database, 'worker-a', 60_000))!;
       expect(job.runId).toBe(runId);
       // worker-a stalls; its lease is taken over by worker-b (as after an expiry).

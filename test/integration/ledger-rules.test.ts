@@ -133,7 +133,7 @@ for (const dialect of dialects) {
       expectRefusal(await undoRun(fixture.context, run.runId!), 'run_already_undone', 'run');
       expectRefusal(await undoRun(fixture.context, 987_654_321n), 'run_not_found', 'run');
       expect(await fixture.allocations('A')).toEqual([]);
-      const [stored] = await test.database.query<{ status: string; undone_by: string }>('select status, undone_by from reconciliation_run where org_id = $1 and id = $2', [fixture.context.organisation.id, run.runId]);
+      const [stored] = await test.database.query<{ status: string; undone_by: string }>('select status, undone_by from reconciliation_run where org_id = $1 and number = $2', [fixture.context.organisation.id, run.runId]);
       expect(stored).toEqual({ status: 'undone', undone_by: 'test' });
     });
 

@@ -50,7 +50,7 @@ export async function activeAllocations(executor: SqlExecutor, context: TallyCon
      join account acc on acc.org_id = a.org_id and acc.id = a.account_id
      join document c on c.org_id = a.org_id and c.id = a.credit_id
      join document d on d.org_id = a.org_id and d.id = a.debit_id
-     where a.org_id = $1 and a.removed_at is null and ($2::bigint is null or a.run_id = $2)`,
+     where a.org_id = $1 and a.removed_at is null and ($2::bigint is null or a.run_id = (select r.id from reconciliation_run r where r.org_id = $1 and r.number = $2))`,
     [context.organisation.id, filter.runId ?? null],
   );
   return sortAllocations(rows.map((row) => ({ accountId: row.account_id, creditKey: row.credit, debitKey: row.debit, amountMinor: row.amount_minor, source: row.source })));

@@ -194,7 +194,7 @@ describe.skipIf(!chromiumPresent)('client billing in Chromium', () => {
     expect(await table.getAttribute('aria-rowcount')).toBe('5002');
     expect(await panel.locator('tbody tr td').nth(1).textContent()).toBe('INV-1-1');
     expect(await panel.locator('tbody tr td').nth(2).textContent()).toBe('60.00');
-    expect(await panel.locator('tbody tr td').nth(3).textContent()).toBe('import');
+    expect(await panel.locator('tbody tr td').nth(3).textContent()).toBe('Import');
     expect(await panel.getByTestId('reconciliation-when').textContent()).toMatch(/20\d\d/);
     expect(await panel.getByRole('button', { name: 'Remove reconciliation of 60.00 from P-OLDEST to INV-1-1' }).count()).toBe(1);
     // Scrolled to the end with the taller row open: its panel is in view and rows fill the box.
@@ -279,7 +279,8 @@ describe.skipIf(!chromiumPresent)('client billing in Chromium', () => {
     expect(await preview.getByTestId('run-allocations').textContent()).toBe('2');
     expect(await preview.getByTestId('run-amount').textContent()).toBe('60.00');
     expect(await preview.locator('.run-summary > ul.left-open li').textContent()).toBe('1 account — Balance owing, no unallocated credits left.');
-    const planned = await preview.locator('.nested-table tbody tr').evaluateAll((rows) => rows.map((row) => [...row.querySelectorAll('td')].map((cell) => cell.textContent).join(' ')));
+    const planned = await preview.getByTestId('run-allocations-table').locator('tbody tr').evaluateAll((rows) =>
+      rows.map((row) => [...row.querySelectorAll('td')].slice(1, 4).map((cell) => cell.querySelector('.mono')?.textContent ?? cell.textContent).join(' ')));
     expect(planned).toEqual(['PB B1 50.00', 'PB B2 10.00']);
     // A preview writes nothing.
     expect(await statuses()).toEqual(['none', 'none', 'none', 'none']);
@@ -301,7 +302,7 @@ describe.skipIf(!chromiumPresent)('client billing in Chromium', () => {
     expect(await page.getByTestId('open-counts').textContent()).toBe('Credits open: 0 · charges open: 1');
     expect(await page.getByTestId('account-notice').textContent()).toBe('The documents were reloaded.');
     await page.getByRole('button', { name: 'Show reconciliations of B1' }).click();
-    expect(await page.locator('#doc-B1-allocations tbody tr td').nth(3).textContent()).toBe(`auto #${runId}`);
+    expect(await page.locator('#doc-B1-allocations tbody tr td').nth(3).textContent()).toBe(`Auto-reconcile #${runId}`);
     // The whole story in one picture: the run's result above the account's new statuses.
     await page.setViewportSize({ width: 1280, height: 1300 });
     await page.evaluate(() => (globalThis as unknown as { scrollTo(x: number, y: number): void }).scrollTo(0, 0));

@@ -2,18 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { canReconcile, counterpartsOf, formatMinor, linesWithAmount, parseAmount, suggest, validate, type EditorDocument } from '../../src/web/allocation-editor-model.ts';
 import { editorLinesRenderedWhole, isLongLineList, renderedLineIndexes, unrenderedTabTarget } from '../../src/web/components/allocation-editor-layout.ts';
 
-const doc = (document_id: string, kind: string, date: string, remaining: string, extra: Partial<EditorDocument> = {}): EditorDocument => ({ document_id, kind, date, remaining, voided: false, invoice_id: null, position: null, ...extra });
+const doc = (document_id: string, kind: string, date: string, remaining: string, creation_order: number, extra: Partial<EditorDocument> = {}): EditorDocument => ({ document_id, kind, date, remaining, voided: false, invoice_id: null, position: null, creation_order, ...extra });
 
-// Statement order (newest first), as the API sends it.
+// Statement order (newest first), as the API sends it; creation order as the API numbers it.
 const documents: EditorDocument[] = [
-  doc('P2', 'payment', '2026-02-01', '0.00'),
-  doc('P1', 'payment', '2026-01-12', '70.00'),
-  doc('RF', 'refund', '2026-01-11', '20.00'),
-  doc('INV-1', 'invoice', '2026-01-10', '80.00'),
-  doc('I1', 'item', '2026-01-10', '50.00', { invoice_id: 'INV-1', position: 1 }),
-  doc('I2', 'item', '2026-01-10', '30.00', { invoice_id: 'INV-1', position: 2 }),
-  doc('I3', 'item', '2026-01-09', '5.00', { voided: true }),
-  doc('D1', 'deposit', '2026-01-05', '40.00'),
+  doc('P2', 'payment', '2026-02-01', '0.00', 8),
+  doc('P1', 'payment', '2026-01-12', '70.00', 7),
+  doc('RF', 'refund', '2026-01-11', '20.00', 6),
+  doc('INV-1', 'invoice', '2026-01-10', '80.00', 2),
+  doc('I1', 'item', '2026-01-10', '50.00', 3, { invoice_id: 'INV-1', position: 1 }),
+  doc('I2', 'item', '2026-01-10', '30.00', 4, { invoice_id: 'INV-1', position: 2 }),
+  doc('I3', 'item', '2026-01-09', '5.00', 5, { voided: true }),
+  doc('D1', 'deposit', '2026-01-05', '40.00', 1),
 ];
 const byId = (id: string) => documents.find((document) => document.document_id === id)!;
 
@@ -25,10 +25,46 @@ describe('allocation editor model', () => {
   it('lists the other side oldest first (date, then invoice item order) and suggests oldest first', () => {
     const lines = counterpartsOf(byId('P1'), documents);
     expect(lines.map((line) => line.document_id)).toEqual(['I1', 'I2', 'RF']);
-    expect(suggest(byId('P1'), lines)).toEqual(['50.00', '20.00', '']);
+    // The refund is listed but not suggested: a payment is not matched with a refund unless it names it.
+    expect(suggest(byId('P1'), lines, documents)).toEqual(['50.00', '20.00', '']);
     const credits = counterpartsOf(byId('I1'), documents);
     expect(credits.map((line) => line.document_id)).toEqual(['D1', 'P1']);
-    expect(suggest(byId('I1'), credits)).toEqual(['40.00', '10.00']);
+    expect(suggest(byId('I1'), credits, documents)).toEqual(['40.00', '10.00']);
+    // From the refund's own editor, credits are matched with it: that is what is asked.
+    expect(suggest(byId('RF'), counterpartsOf(byId('RF'), documents), documents)).toEqual(['20.00', '']);
+  });
+
+  it("orders and suggests by the core's creation order, not by the ids' text (INV-9 before INV-10)", () => {
+    const account: EditorDocument[] = [
+      doc('PAY', 'payment', '2026-03-02', '25.00', 5),
+      doc('INV-10', 'invoice', '2026-03-01', '20.00', 3),
+      doc('I-10', 'item', '2026-03-01', '20.00', 4, { invoice_id: 'INV-10', position: 1 }),
+      doc('INV-9', 'invoice', '2026-03-01', '20.00', 1),
+      doc('I-9', 'item', '2026-03-01', '20.00', 2, { invoice_id: 'INV-9', position: 1 }),
+    ];
+    const source = account[0]!;
+    const lines = counterpartsOf(source, account);
+    expect(lines.map((line) => line.document_id)).toEqual(['I-9', 'I-10']);
+    expect(suggest(source, lines, account)).toEqual(['20.00', '5.00']);
+  });
+
+  it("takes the credit's reference first, then oldest first; Fill oldest first ignores it", () => {
+    const account: EditorDocument[] = [
+      doc('PAY', 'payment', '2026-03-05', '30.00', 6, { reference: 'INV-B' }),
+      doc('CANCEL', 'cancellation', '2026-03-04', '5.00', 5, { reference: 'B2' }),
+      doc('INV-B', 'invoice', '2026-03-02', '40.00', 3),
+      doc('B1', 'item', '2026-03-02', '15.00', 4, { invoice_id: 'INV-B', position: 1 }),
+      doc('B2', 'item', '2026-03-02', '25.00', 7, { invoice_id: 'INV-B', position: 2 }),
+      doc('INV-A', 'invoice', '2026-03-01', '20.00', 1),
+      doc('A1', 'item', '2026-03-01', '20.00', 2, { invoice_id: 'INV-A', position: 1 }),
+    ];
+    const payment = account[0]!;
+    const lines = counterpartsOf(payment, account);
+    expect(lines.map((line) => line.document_id)).toEqual(['A1', 'B1', 'B2']);
+    expect(suggest(payment, lines, account)).toEqual(['', '15.00', '15.00']);
+    expect(suggest(payment, lines, account, 'fifo')).toEqual(['20.00', '10.00', '']);
+    const cancellation = account[1]!;
+    expect(suggest(cancellation, counterpartsOf(cancellation, account), account)).toEqual(['', '', '5.00']);
   });
 
   const cases: [name: string, texts: string[], lineErrors: (string | null)[], totalError: string | null, total: string][] = [

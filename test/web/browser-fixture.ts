@@ -105,6 +105,8 @@ export async function openBrowserFixture(options: {
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
   const context = await browser.newContext({ viewport: options.viewport, locale: 'en-CA' });
+  // The page copies API tokens to the clipboard; the tests read it back.
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
   const page = await context.newPage();
   await mkdir(screenshots, { recursive: true });
   return {

@@ -56,7 +56,7 @@ describe.skipIf(!chromiumPresent)('auto-reconcile from the accounts list in Chro
     await expect.poll(() => rows.count()).toBe(25);
 
     // A full page offers every matching account, across pages: its preview covers all 40.
-    await page.getByLabel('Select every account on this page').check();
+    await page.getByLabel(/^Select the \d+ accounts? on this page$/).check();
     await page.getByRole('button', { name: 'Select all 40 matching accounts' }).click();
     await page.getByText('All 40 matching accounts are selected.').waitFor();
     await page.getByRole('button', { name: 'Operations' }).click();
@@ -74,7 +74,7 @@ describe.skipIf(!chromiumPresent)('auto-reconcile from the accounts list in Chro
     const before = await Promise.all(targets.map((target) => unreconciledOf(target.accountId)));
 
     // The page checkbox selects the page, and then offers every matching account; clear it again.
-    await page.getByLabel('Select every account on this page').check();
+    await page.getByLabel(/^Select the \d+ accounts? on this page$/).check();
     await expect.poll(() => page.getByText('40 selected').count()).toBe(1);
     await page.getByLabel('Has unreconciled items').check();
     await expect.poll(() => page.getByText('Select accounts first', { exact: false }).count()).toBe(1);
@@ -105,7 +105,7 @@ describe.skipIf(!chromiumPresent)('auto-reconcile from the accounts list in Chro
     expect(planned).toBeGreaterThan(0);
     expect(await preview.getByTestId('run-amount').textContent()).toMatch(/\d/);
     expect(await preview.textContent()).toContain('By pass:');
-    expect(await preview.locator('.nested-table tbody tr').count()).toBeGreaterThan(0);
+    expect(await preview.getByTestId('run-allocations-table').locator('tbody tr').count()).toBeGreaterThan(0);
     await page.screenshot({ path: `${screenshots}auto-reconcile.png` });
 
     // Run: progress, then the result; the run is in the address.

@@ -34,24 +34,33 @@ describe.skipIf(!chromiumPresent)('settings page in Chromium', () => {
     expect(new URL(page.url()).pathname).toBe('/orgs/maple-rec/settings');
 
     // Reconciliation off, then on, with the consequence in words; the server agrees.
-    const toggle = page.getByRole('switch', { name: 'Reconciliation is on' });
+    const toggle = page.getByRole('switch', { name: /^Reconciliation: (on|off)$/ });
     await expect.poll(() => toggle.isChecked()).toBe(true);
-    // The switch is controlled by the server's answer: click, then wait for the page to show it
-    // (Playwright's check()/uncheck() demand an immediate change, which a slow answer fails).
+    expect(await page.getByTestId('reconciliation-switch-label').textContent()).toBe('Reconciliation: on');
+    // The switch is controlled by the server's answer: click, confirm (it changes the whole
+    // organisation), then wait for the page to show it.
     await toggle.click();
+    const turnOff = page.getByRole('dialog', { name: 'Turn reconciliation off' });
+    expect(await turnOff.textContent()).toContain('for the whole organisation');
+    await turnOff.getByRole('button', { name: 'Turn reconciliation off' }).click();
     await expect.poll(() => page.getByTestId('reconciliation-state').textContent()).toContain('neither automatic');
+    expect(await page.getByTestId('reconciliation-switch-label').textContent()).toBe('Reconciliation: off');
     await expect.poll(() => toggle.isEnabled()).toBe(true);
     await expect.poll(() => toggle.isChecked()).toBe(false);
     expect(((await (await page.request.get(`${base}/api/v1/orgs/maple-rec/settings`)).json()) as { reconciliation_enabled: boolean }).reconciliation_enabled).toBe(false);
     await toggle.click();
+    await page.getByRole('dialog', { name: 'Turn reconciliation on' }).getByRole('button', { name: 'Turn reconciliation on' }).click();
     await expect.poll(() => page.getByTestId('reconciliation-state').textContent()).toContain('by hand or automatically');
     await expect.poll(() => toggle.isChecked()).toBe(true);
     expect(((await (await page.request.get(`${base}/api/v1/orgs/maple-rec/settings`)).json()) as { reconciliation_enabled: boolean }).reconciliation_enabled).toBe(true);
 
-    // The only owner cannot step down: the refusal is in words.
+    // The only owner cannot step down nor be removed: the page agrees with the server and says why.
     const members = page.locator('section[aria-labelledby="settings-members"]');
-    await members.getByLabel(`Role of ${owner.email}`).selectOption('admin');
-    await expect.poll(() => members.getByRole('alert').textContent()).toContain('at least one owner');
+    await expect.poll(() => members.getByLabel(`Role of ${owner.email}`).isDisabled()).toBe(true);
+    expect(await members.getByRole('button', { name: `Remove ${owner.email}` }).isDisabled()).toBe(true);
+    expect(await members.getByTestId('last-owner-reason').textContent()).toContain('make someone else owner first');
+    // The password rule is stated before anything is typed.
+    expect(await members.getByTestId('password-rule').textContent()).toBe('A password has 10 to 200 characters.');
 
     // A new accountant.
     const addForm = members.locator('form');
@@ -73,6 +82,9 @@ describe.skipIf(!chromiumPresent)('settings page in Chromium', () => {
     const secret = (await shown.locator('.token-value').textContent()) ?? '';
     expect(secret.length).toBeGreaterThan(20);
     expect(await shown.textContent()).toContain('Copy it now');
+    await shown.getByRole('button', { name: 'Copy' }).click();
+    await expect.poll(() => page.evaluate(() => (globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } } }).navigator.clipboard.readText())).toBe(secret);
+    expect(await shown.textContent()).toContain('Copied.');
     const tokenRow = tokens.locator('tr[data-token="Nightly export"]');
     await tokenRow.waitFor();
     expect(await tokenRow.textContent()).toContain('Never');

@@ -2,12 +2,13 @@ import { Type, type Static } from 'typebox';
 import type { FastifyInstance } from 'fastify';
 import { parseAccountRow, parseParticipantRow, parseReceiptRow } from '../../core/ledger-rows.ts';
 import { accountStatement } from '../../services/account-view.ts';
-import { accountSorts, listAccounts, type AccountSort } from '../../services/account-list.ts';
+import { accountSorts, listAccounts, type AccountSort } from '../../storage/account-list-sql.ts';
 import { createAccount, createParticipant, payBalance } from '../../services/ledger.ts';
 import { parseJsonRow, valueOrThrow } from '../body-parsing.ts';
 import { pageSizeDefault } from '../http-limits.ts';
 import { scopeOf } from '../organisation-scope.ts';
 import { Amount, CalendarDateText, errorResponses, ExternalId, OrganisationParams, PageQuery, Text } from '../schemas.ts';
+import { AccountStatementView } from '../account-schemas.ts';
 import { accountStatementView, money } from '../views.ts';
 
 const AccountParams = Type.Object({ ...OrganisationParams.properties, account: ExternalId });
@@ -88,7 +89,7 @@ export async function accountRoutes(app: FastifyInstance): Promise<void> {
         tags: ['accounts'],
         summary: 'One account: balance, documents newest first with status and remainder, allocations, and what is left open and why',
         params: AccountParams,
-        response: { 200: Type.Unknown({ description: 'The account statement' }), ...errorResponses },
+        response: { 200: AccountStatementView, ...errorResponses },
       },
     },
     async (request) => {

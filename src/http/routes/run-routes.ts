@@ -2,15 +2,19 @@ import { Type, type Static } from 'typebox';
 import type { FastifyInstance } from 'fastify';
 import { runAccountIdsMax } from '../../core/limits.ts';
 import { reconciliationStrategies, type ReconciliationStrategy } from '../../core/document-kinds.ts';
-import { cancelRun, findRun, listRuns, queueAutoReconcile, runAutoReconcile, undoRun, type RunScope, type RunView } from '../../services/auto-reconcile.ts';
+import { runStatuses, type RunStatus } from '../../core/run-vocabulary.ts';
+import { cancelRun, findRun, listRunAccounts, listRunAllocations, listRuns, queueAutoReconcile, runAutoReconcile, undoRun, type RunScope } from '../../services/auto-reconcile.ts';
 import { valueOrThrow } from '../body-parsing.ts';
-import { sendRefusal } from '../error-handler.ts';
 import { pageSizeDefault } from '../http-limits.ts';
 import { scopeOf } from '../organisation-scope.ts';
 import { errorResponses, ExternalId, NumericId, OrganisationParams, PageQuery } from '../schemas.ts';
-import { money, runSummaryView } from '../views.ts';
+import { RunAccountsResponse, RunAllocationsResponse, RunCancelResponse, RunListResponse, RunQueuedResponse, RunStatusSchema, RunSummaryView, RunUndoneResponse, RunView } from '../run-schemas.ts';
+import { money, runAccountView, runAllocationView, runListItemView, runSummaryView } from '../views.ts';
 
-const RunParams = Type.Object({ ...OrganisationParams.properties, run: NumericId });
+const RunParams = Type.Object({ ...OrganisationParams.properties, run: Type.String({ ...NumericId, description: "The run's number in the organisation" }) });
+const RunListQuery = Type.Object({ status: Type.Optional(RunStatusSchema), ...PageQuery }, { additionalProperties: false });
+const RunPageQuery = Type.Object({ ...PageQuery }, { additionalProperties: false });
+const pageOf = (query: { page?: number; page_size?: number }) => ({ page: query.page ?? 1, pageSize: query.page_size ?? pageSizeDefault });
 const NewRun = Type.Object(
   {
     scope: Type.Union([
@@ -34,25 +38,6 @@ function scopeOfBody(body: Static<typeof NewRun>): RunScope {
   return { kind: 'filter', filter: { search: scope.filter?.search, unreconciledOnly: scope.filter?.unreconciled } };
 }
 
-function runView(run: Omit<RunView, 'summary'> & { summary?: RunView['summary'] }, minorDigits: number) {
-  return {
-    run_id: run.runId.toString(),
-    status: run.status,
-    scope: run.scope,
-    strategy: run.strategy,
-    actor: run.actor,
-    accounts_total: run.accountsTotal,
-    accounts_done: run.accountsDone,
-    allocations_count: run.allocationsCount,
-    allocated: money(run.allocatedMinor, minorDigits),
-    started_at: run.startedAt.toISOString(),
-    finished_at: run.finishedAt?.toISOString() ?? null,
-    undone_at: run.undoneAt?.toISOString() ?? null,
-    error: run.error,
-    ...(run.summary ? { summary: runSummaryView(run.summary, minorDigits) } : {}),
-  };
-}
-
 /**
  * Auto-reconcile runs. A dry run answers at once with the preview. A real run is queued as a
  * background job and answers 202 with its id; GET /runs/{run} reports progress and, when done,
@@ -64,11 +49,12 @@ export async function runRoutes(app: FastifyInstance): Promise<void> {
     {
       config: { permission: 'reconcile' },
       schema: {
+        operationId: 'createRun',
         tags: ['reconciliation'],
         summary: 'Auto-reconcile one account, selected accounts, every matching account, or all accounts; preview with dry_run',
         params: OrganisationParams,
         body: NewRun,
-        response: { 200: Type.Unknown({ description: 'the preview of a dry run' }), 202: Type.Object({ run_id: Type.String(), status: Type.Literal('queued'), accounts_total: Type.Integer() }), ...errorResponses },
+        response: { 200: { ...RunSummaryView, description: 'the preview of a dry run' }, 202: RunQueuedResponse, ...errorResponses },
       },
     },
     async (request, reply) => {
@@ -87,30 +73,90 @@ export async function runRoutes(app: FastifyInstance): Promise<void> {
 
   app.get(
     '/runs',
-    { config: { permission: 'read_billing' }, schema: { tags: ['reconciliation'], summary: 'Runs, newest first', params: OrganisationParams, querystring: Type.Object({ ...PageQuery }, { additionalProperties: false }), response: { 200: Type.Unknown(), ...errorResponses } } },
+    {
+      config: { permission: 'read_billing' },
+      schema: {
+        operationId: 'listRuns',
+        tags: ['reconciliation'],
+        summary: 'Runs, newest first (previews are not runs), optionally of one status',
+        params: OrganisationParams,
+        querystring: RunListQuery,
+        response: { 200: RunListResponse, ...errorResponses },
+      },
+    },
     async (request) => {
       const { context } = scopeOf(request);
-      const query = request.query as { page?: number; page_size?: number };
-      const page = query.page ?? 1;
-      const pageSize = query.page_size ?? pageSizeDefault;
-      const list = await listRuns(context, { page, pageSize });
-      return { total: list.total, page, page_size: pageSize, runs: list.runs.map((run) => runView(run, context.organisation.minorDigits)) };
+      const query = request.query as Static<typeof RunListQuery>;
+      const page = pageOf(query);
+      const list = await listRuns(context, { status: query.status as RunStatus | undefined }, page);
+      return { total: list.total, page: page.page, page_size: page.pageSize, runs: list.runs.map((run) => runListItemView(run, context.organisation.minorDigits)) };
     },
   );
 
   app.get(
     '/runs/:run',
-    { config: { permission: 'read_billing' }, schema: { tags: ['reconciliation'], summary: 'A run: status, progress (accounts done of total), result summary', params: RunParams, response: { 200: Type.Unknown(), ...errorResponses } } },
+    {
+      config: { permission: 'read_billing' },
+      schema: { operationId: 'getRun', tags: ['reconciliation'], summary: 'A run: status, progress (accounts done of total), result summary', params: RunParams, response: { 200: RunView, ...errorResponses } },
+    },
     async (request) => {
       const { context } = scopeOf(request);
       const { run } = request.params as Static<typeof RunParams>;
-      return runView(valueOrThrow(await findRun(context, BigInt(run))), context.organisation.minorDigits);
+      const found = valueOrThrow(await findRun(context, BigInt(run)));
+      return { ...runListItemView(found, context.organisation.minorDigits), summary: runSummaryView(found.summary, context.organisation.minorDigits) };
+    },
+  );
+
+  app.get(
+    '/runs/:run/allocations',
+    {
+      config: { permission: 'read_billing' },
+      schema: {
+        operationId: 'listRunAllocations',
+        tags: ['reconciliation'],
+        summary: "A run's allocations in the order it made them: account, credit, debit, amount and the pass that made each (also those removed since)",
+        params: RunParams,
+        querystring: RunPageQuery,
+        response: { 200: RunAllocationsResponse, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const { context } = scopeOf(request);
+      const { run } = request.params as Static<typeof RunParams>;
+      const page = pageOf(request.query as Static<typeof RunPageQuery>);
+      const list = valueOrThrow(await listRunAllocations(context, BigInt(run), page));
+      return { total: list.total, page: page.page, page_size: page.pageSize, allocations: list.allocations.map((allocation) => runAllocationView(allocation, context.organisation.minorDigits)) };
+    },
+  );
+
+  app.get(
+    '/runs/:run/accounts',
+    {
+      config: { permission: 'read_billing' },
+      schema: {
+        operationId: 'listRunAccounts',
+        tags: ['reconciliation'],
+        summary: 'The accounts a run allocated in, by owner name, with how many allocations and how much in each',
+        params: RunParams,
+        querystring: RunPageQuery,
+        response: { 200: RunAccountsResponse, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const { context } = scopeOf(request);
+      const { run } = request.params as Static<typeof RunParams>;
+      const page = pageOf(request.query as Static<typeof RunPageQuery>);
+      const list = valueOrThrow(await listRunAccounts(context, BigInt(run), page));
+      return { total: list.total, page: page.page, page_size: page.pageSize, accounts: list.accounts.map((account) => runAccountView(account, context.organisation.minorDigits)) };
     },
   );
 
   app.post(
     '/runs/:run/cancel',
-    { config: { permission: 'reconcile' }, schema: { tags: ['reconciliation'], summary: 'Cancel a queued or running run (a running one stops after its current batch; what it finished stays)', params: RunParams, response: { 200: Type.Object({ status: Type.String() }), ...errorResponses } } },
+    {
+      config: { permission: 'reconcile' },
+      schema: { operationId: 'cancelRun', tags: ['reconciliation'], summary: 'Cancel a queued or running run (a running one stops after its current batch; what it finished stays)', params: RunParams, response: { 200: RunCancelResponse, ...errorResponses } },
+    },
     async (request) => {
       const { context } = scopeOf(request);
       const { run } = request.params as Static<typeof RunParams>;
@@ -120,13 +166,15 @@ export async function runRoutes(app: FastifyInstance): Promise<void> {
 
   app.post(
     '/runs/:run/undo',
-    { config: { permission: 'reconcile' }, schema: { tags: ['reconciliation'], summary: "Remove the run's allocations that are still active (kept as history)", params: RunParams, response: { 200: Type.Object({ run_id: Type.String(), allocations_removed: Type.Integer(), amount_removed: Type.String() }), ...errorResponses } } },
-    async (request, reply) => {
+    {
+      config: { permission: 'reconcile' },
+      schema: { operationId: 'undoRun', tags: ['reconciliation'], summary: "Remove the run's allocations that are still active (kept as history)", params: RunParams, response: { 200: RunUndoneResponse, ...errorResponses } },
+    },
+    async (request) => {
       const { context } = scopeOf(request);
       const { run } = request.params as Static<typeof RunParams>;
-      const result = await undoRun(context, BigInt(run));
-      if (!result.ok) return sendRefusal(reply, result.refusal);
-      return { run_id: result.value.runId.toString(), allocations_removed: result.value.allocationsRemoved, amount_removed: money(result.value.amountRemovedMinor, context.organisation.minorDigits) };
+      const result = valueOrThrow(await undoRun(context, BigInt(run)));
+      return { run_id: result.runId.toString(), allocations_removed: result.allocationsRemoved, amount_removed: money(result.amountRemovedMinor, context.organisation.minorDigits) };
     },
   );
 }

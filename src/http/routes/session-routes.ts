@@ -2,7 +2,7 @@ import { Type } from 'typebox';
 import type { FastifyInstance } from 'fastify';
 import { authenticate, membershipsOf } from '../../services/access/users.ts';
 import { closeSession, openSession, sessionLifetimeHours } from '../../services/access/sessions.ts';
-import { sessionCookieName } from '../authentication.ts';
+import { sessionCookieName, sessionHintCookieName } from '../authentication.ts';
 import { sendRefusal } from '../error-handler.ts';
 import { signInAttemptsMax, signInWindowMs } from '../http-limits.ts';
 import { errorResponses } from '../schemas.ts';
@@ -56,6 +56,9 @@ export async function sessionRoutes(app: FastifyInstance, options: RouteOptions)
         path: '/',
         maxAge: sessionLifetimeHours * 3600,
       });
+      // Readable by the page, and secret-free: it only tells the page that asking for the session
+      // is worth a request, so a fresh visit makes no request that is bound to fail.
+      reply.setCookie(sessionHintCookieName, '1', { httpOnly: false, sameSite: 'strict', secure: options.secureCookies, path: '/', maxAge: sessionLifetimeHours * 3600 });
       return describe(user.id, user.email, csrfToken);
     },
   );
@@ -70,6 +73,7 @@ export async function sessionRoutes(app: FastifyInstance, options: RouteOptions)
     const principal = request.principal;
     if (principal?.kind === 'session') await closeSession(database, principal.sessionSecret);
     reply.clearCookie(sessionCookieName, { path: '/' });
+    reply.clearCookie(sessionHintCookieName, { path: '/' });
     return reply.status(204).send();
   });
 }

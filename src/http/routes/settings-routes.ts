@@ -5,6 +5,7 @@ import { createApiToken, listApiTokens, revokeApiToken } from '../../services/ac
 import { addUser, changeRole, listMembers } from '../../services/access/users.ts';
 import { setReconciliationEnabled } from '../../services/organisations.ts';
 import { valueOrThrow } from '../body-parsing.ts';
+import { sendRefusal } from '../error-handler.ts';
 import { scopeOf } from '../organisation-scope.ts';
 import { errorResponses, NumericId, OrganisationParams } from '../schemas.ts';
 
@@ -106,7 +107,7 @@ export async function settingsRoutes(app: FastifyInstance): Promise<void> {
       const body = request.body as Static<typeof NewToken>;
       // A caller cannot mint a token stronger than their own role.
       if (roles.indexOf(body.role) < roles.indexOf(role)) {
-        return reply.status(403).send({ error: { code: 'permission_denied', message: `A ${role} cannot create a token with the role ${body.role}`, details: { path: 'role' } } });
+        return sendRefusal(reply, { code: 'permission_denied', message: `A ${role} cannot create a token with the role ${body.role}`, path: 'role' });
       }
       const created = valueOrThrow(await createApiToken(context.database, context.organisation.id, body, context.actor));
       return reply.status(201).send({ token: created.token, ...tokenView(created.view) });

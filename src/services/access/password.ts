@@ -6,8 +6,7 @@ import { randomBytes, scrypt as scryptCallback, timingSafeEqual, type ScryptOpti
  * N = 2^15 with r = 8 uses 32 MiB per hash, the OWASP recommendation for scrypt.
  */
 export const passwordHashCost = { N: 32_768, r: 8, p: 1 } as const;
-export const passwordLengthMin = 10;
-export const passwordLengthMax = 200;
+export { passwordLengthMax, passwordLengthMin } from '../../core/limits.ts';
 const keyLengthBytes = 32;
 
 function scrypt(password: string, salt: Buffer, options: ScryptOptions): Promise<Buffer> {

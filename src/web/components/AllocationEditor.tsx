@@ -1,8 +1,9 @@
-import { useCallback, useLayoutEffect, useMemo, useRef, useState, type FocusEvent, type KeyboardEvent } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type FocusEvent, type KeyboardEvent } from 'react';
 import { defaultRangeExtractor, useVirtualizer, type Range } from '@tanstack/react-virtual';
 import { allocationApi, ApiError, type StatementDocument } from '../api.ts';
 import { useI18n, type Translate } from '../i18n.tsx';
-import { counterpartsOf, linesWithAmount, sideOf, suggest, validate } from '../allocation-editor-model.ts';
+import { counterpartsOf, linesWithAmount, namesEachOther, referenceOf, sideOf, suggest, validate } from '../allocation-editor-model.ts';
+import { DocumentFilterFields, filterDocuments, noDocumentFilter, type DocumentFilter } from './DocumentFilter.tsx';
 import { descriptionOf, kindLabels } from '../document-labels.ts';
 import { ConfirmDialog } from './ConfirmDialog.tsx';
 import { Modal } from './Modal.tsx';
@@ -23,7 +24,7 @@ export function apiErrorText(error: unknown, t: Translate): string {
 const editorLineEstimatePx = 50;
 /** Lines rendered beyond each edge of the view of a long list, so Tab and fast scrolling find lines already there. */
 const editorLinesOverscan = 10;
-const editorColumnsCount = 5;
+const editorColumnsCount = 6;
 
 /**
  * Manual reconciliation of one document: the other side's open documents, oldest first, pre-filled
@@ -35,7 +36,8 @@ const editorColumnsCount = 5;
 export function AllocationEditor({ org, source, documents, onClose, onSaved }: { org: string; source: StatementDocument; documents: readonly StatementDocument[]; onClose: () => void; onSaved: () => void }) {
   const { t, money, date } = useI18n();
   const lines = useMemo(() => counterpartsOf(source, documents), [source, documents]);
-  const [texts, setTexts] = useState<string[]>(() => suggest(source, lines));
+  const [texts, setTexts] = useState<string[]>(() => suggest(source, lines, documents));
+  const [filter, setFilter] = useState<DocumentFilter>(noDocumentFilter);
   // "Show only lines with an amount": the lines that had one when it was ticked, left as they are
   // while it stays ticked, so a line whose amount is being cleared or retyped does not vanish.
   const [onlyLines, setOnlyLines] = useState<readonly number[] | null>(null);
@@ -48,7 +50,22 @@ export function AllocationEditor({ org, source, documents, onClose, onSaved }: {
   const invalidLinesId = `${titleId}-invalid-lines`;
   const totalErrorId = `${titleId}-total-error`;
   /** The line (index into `lines`) at each position of the table. */
-  const shown = useMemo(() => onlyLines ?? lines.map((_, index) => index), [onlyLines, lines]);
+  const shown = useMemo(() => {
+    const matching = new Set(filterDocuments(lines, filter).map((line) => lines.indexOf(line)));
+    return (onlyLines ?? lines.map((_, index) => index)).filter((index) => matching.has(index));
+  }, [onlyLines, lines, filter]);
+  /** Lines with an amount that the search hides: they are saved too, so the operator is told. */
+  const hiddenWithAmount = useMemo(() => {
+    const visible = new Set(shown);
+    return texts.filter((text, index) => text.trim() !== '' && !visible.has(index)).length;
+  }, [texts, shown]);
+  const fill = (strategy: 'fifo' | null) => {
+    focusedPosition.current = null;
+    setOnlyLines(null);
+    setTexts(strategy === null ? lines.map(() => '') : suggest(source, lines, documents, strategy));
+  };
+  // What a credit names (an invoice, an item): said above the lines, since it is suggested first.
+  const named = sideOf(source.kind) === 'credit' && source.reference ? source.reference : null;
   const inputIdOf = (line: StatementDocument) => `allocate-${source.document_id}-${line.document_id}`;
 
   const scrollRef = useRef<HTMLDivElement>(null);
@@ -78,6 +95,18 @@ export function AllocationEditor({ org, source, documents, onClose, onSaved }: {
   const placedRows = virtualizer.getVirtualItems();
   const slices = sliceWithGaps(placedRows, headHeightPx, headHeightPx + virtualizer.getTotalSize());
   const renderedPositions = new Set(placedRows.map((row) => row.index));
+
+  // Focus starts on the first amount, where the work is: once, as soon as its line is drawn (the
+  // list is drawn after it is measured) and after the dialog opened (which focuses its first control).
+  const initialFocusDone = useRef(false);
+  useEffect(() => {
+    if (initialFocusDone.current) return;
+    const first = lines[shown[0] ?? -1];
+    const input = first ? document.getElementById(inputIdOf(first)) : null;
+    if (first && !input) return;
+    input?.focus();
+    initialFocusDone.current = true;
+  });
 
   useLayoutEffect(() => {
     if (tabTarget === null) return;
@@ -127,11 +156,21 @@ export function AllocationEditor({ org, source, documents, onClose, onSaved }: {
       >
         <h2 id={titleId}>{t('editorTitle', { kind: t(kindLabels[source.kind]).toLowerCase(), id: source.document_id })}</h2>
         <p className="muted">{t(isCredit ? 'editorIntroCredit' : 'editorIntroDebit')}</p>
+        {named && <p className="muted" data-testid="editor-source-reference">{t('editorSourceNames', { id: named })}</p>}
         <p className="strong" data-testid="editor-source-remaining">{t('editorSourceRemaining', { amount: money(check.remaining) })}</p>
         {lines.length === 0 ? (
           <p className="notice">{t('editorNoCounterparts')}</p>
         ) : (
           <>
+            <DocumentFilterFields filter={filter} onChange={setFilter} kinds={[...new Set(lines.map((line) => line.kind))]} openOnly={false} />
+            <div className="editor-fill-actions">
+              <button type="button" className="button secondary small" onClick={() => fill('fifo')}>
+                {t('editorFillOldestFirst')}
+              </button>
+              <button type="button" className="button secondary small" onClick={() => fill(null)}>
+                {t('editorClearAll')}
+              </button>
+            </div>
             <div className="editor-lines-bar">
               <p id={countId} data-testid="editor-lines-count">
                 {onlyLines ? t('editorLinesWithAmountCount', { shown: shown.length, count: lines.length }) : t('editorLinesCount', { count: lines.length })}
@@ -160,6 +199,7 @@ export function AllocationEditor({ org, source, documents, onClose, onSaved }: {
                     <col className="column-document" />
                     <col className="column-date" />
                     <col />
+                    <col className="column-reference" />
                     <col className="column-amount" />
                     <col className="column-input" />
                   </colgroup>
@@ -168,6 +208,7 @@ export function AllocationEditor({ org, source, documents, onClose, onSaved }: {
                       <th scope="col">{t('document')}</th>
                       <th scope="col">{t('date')}</th>
                       <th scope="col">{t('description')}</th>
+                      <th scope="col">{t('reference')}</th>
                       <th scope="col" className="number">{t('remaining')}</th>
                       <th scope="col" className="number">{t('amount')}</th>
                     </tr>
@@ -203,6 +244,12 @@ export function AllocationEditor({ org, source, documents, onClose, onSaved }: {
                           </td>
                           <td className="nowrap">{date(line.date)}</td>
                           <td>{descriptionOf(line, t)}</td>
+                          <td className="mono" data-testid="line-reference">
+                            {referenceOf(line) ?? ''}
+                            {namesEachOther(source, line) && (
+                              <span className="badge info">{t('editorNamed')}</span>
+                            )}
+                          </td>
                           <td className="number">{money(line.remaining)}</td>
                           <td className="number amount-cell">
                             <input
@@ -233,7 +280,7 @@ export function AllocationEditor({ org, source, documents, onClose, onSaved }: {
                   </tbody>
                   <tfoot>
                     <tr aria-rowindex={shown.length + 2}>
-                      <th scope="row" colSpan={4} className="number">{t('editorTotal')}</th>
+                      <th scope="row" colSpan={5} className="number">{t('editorTotal')}</th>
                       <td className={`number strong${check.totalError === 'totalOverRemainder' ? ' over' : ''}`} data-testid="editor-total">
                         {t('editorTotalOf', { total: money(check.total), remaining: money(check.remaining) })}
                       </td>
@@ -245,6 +292,11 @@ export function AllocationEditor({ org, source, documents, onClose, onSaved }: {
           </>
         )}
         <div aria-live="polite">
+          {hiddenWithAmount > 0 && (
+            <p className="notice-warning" data-testid="editor-hidden-amounts">
+              {t('editorHiddenWithAmount', { count: hiddenWithAmount })}
+            </p>
+          )}
           {check.invalidLinesCount > 0 && (
             <p className="field-error total-error" id={invalidLinesId} data-testid="editor-invalid-lines">
               {t('editorInvalidLines', { count: check.invalidLinesCount })}

@@ -1,11 +1,14 @@
 import type { StatementAllocation } from '../api.ts';
 import { useI18n } from '../i18n.tsx';
+import { sourceLabels } from '../audit-labels.ts';
+import { paths } from '../router.ts';
+import { Link } from './Link.tsx';
 
 /**
  * What "+" shows under a document: its reconciliations (credit, charge, amount, source and run,
  * who and when), each with a trash button that asks before removing it.
  */
-export function DocumentReconciliations({ allocations, onRemove }: { allocations: readonly StatementAllocation[]; onRemove: (allocation: StatementAllocation) => void }) {
+export function DocumentReconciliations({ org, allocations, onRemove }: { org: string; allocations: readonly StatementAllocation[]; onRemove: (allocation: StatementAllocation) => void }) {
   const { t, money, dateTime } = useI18n();
   if (allocations.length === 0) return <p className="muted">{t('noReconciliations')}</p>;
   return (
@@ -30,7 +33,15 @@ export function DocumentReconciliations({ allocations, onRemove }: { allocations
               <td className="mono">{allocation.receipt_id}</td>
               <td className="mono">{allocation.target_id}</td>
               <td className="number">{money(allocation.amount)}</td>
-              <td>{allocation.source}{allocation.run_id ? ` #${allocation.run_id}` : ''}</td>
+              <td>
+                {sourceLabels[allocation.source as keyof typeof sourceLabels] ? t(sourceLabels[allocation.source as keyof typeof sourceLabels]) : allocation.source}
+                {allocation.run_id ? (
+                  <>
+                    {' '}
+                    <Link to={paths.run(org, allocation.run_id)}>#{allocation.run_id}</Link>
+                  </>
+                ) : null}
+              </td>
               <td className="muted">{allocation.created_by}</td>
               <td className="nowrap" data-testid="reconciliation-when">{dateTime(allocation.created_at)}</td>
               <td>

@@ -1,4 +1,4 @@
-import { useCallback, useLayoutEffect, useMemo, useRef, useState, type FocusEvent } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type FocusEvent } from 'react';
 import { defaultRangeExtractor, useVirtualizer, type Range } from '@tanstack/react-virtual';
 import type { AccountStatement, StatementAllocation, StatementDocument } from '../api.ts';
 import { useI18n } from '../i18n.tsx';
@@ -8,6 +8,7 @@ import { StatusIcon } from './StatusIcon.tsx';
 import { AllocationEditor, RemoveAllocationDialog } from './AllocationEditor.tsx';
 import { DocumentReconciliations } from './DocumentReconciliations.tsx';
 import { ariaRowCountOf, ariaRowIndexOf, sliceWithGaps, withPinnedIndexes } from './document-table-layout.ts';
+import { DocumentFilterFields, filterDocuments, isFiltering, noDocumentFilter, type DocumentFilter } from './DocumentFilter.tsx';
 
 /** A row with a small "Reconcile…" button, before it is measured; measured rows replace the guess. */
 const documentRowEstimatePx = 44;
@@ -24,12 +25,17 @@ const isZero = (amount: string) => amount.replace(/[-0.]/g, '') === '';
  * header stays in view; a document's "+" shows its reconciliations, which makes rows of varying
  * height, so every rendered document is measured.
  */
-export function DocumentTable({ org, statement, onChanged }: { org: string; statement: AccountStatement; onChanged: (notice: string) => void }) {
+export function DocumentTable({ org, statement, onChanged, reconciliationEnabled, linkedDocument = '' }: { org: string; statement: AccountStatement; onChanged: (notice: string) => void; reconciliationEnabled: boolean; /** A document to show: the list starts filtered to it. */ linkedDocument?: string }) {
   const { t, money, date } = useI18n();
-  const documents = statement.documents;
+  const [filter, setFilter] = useState<DocumentFilter>(linkedDocument ? { ...noDocumentFilter, text: linkedDocument } : noDocumentFilter);
+  const documents = useMemo(() => filterDocuments(statement.documents, filter), [statement.documents, filter]);
+  const kinds = useMemo(() => [...new Set(statement.documents.map((document) => document.kind))], [statement.documents]);
+  // After a dialog closes, the focus goes back to its row (its Reconcile… button, or its "+" when
+  // nothing is left to reconcile), once the statement it changed has been fetched again.
+  const [returnFocus, setReturnFocus] = useState<{ documentId: string; statement: AccountStatement | null } | null>(null);
   const [expandedIds, setExpandedIds] = useState<ReadonlySet<string>>(new Set());
   const [editing, setEditing] = useState<StatementDocument | null>(null);
-  const [removing, setRemoving] = useState<StatementAllocation | null>(null);
+  const [removing, setRemoving] = useState<(StatementAllocation & { documentId: string }) | null>(null);
 
   const indexById = useMemo(() => new Map(documents.map((document, index) => [document.document_id, index])), [documents]);
   const allocationsById = useMemo(() => {
@@ -87,12 +93,21 @@ export function DocumentTable({ org, statement, onChanged }: { org: string; stat
     pinned.current.dialog = documentId === null ? null : (indexById.get(documentId) ?? null);
   };
   /** Closes whichever dialog is open (one at a time); `notice`, when it changed something. */
-  const closeDialog = (notice?: string) => {
-    pinDialogRow(null);
+  const closeDialog = (documentId: string, notice?: string) => {
     setEditing(null);
     setRemoving(null);
+    // Waiting for the statement fetched again when something changed; at once otherwise.
+    setReturnFocus({ documentId, statement: notice ? statement : null });
     if (notice) onChanged(notice);
   };
+  useEffect(() => {
+    if (!returnFocus || returnFocus.statement === statement) return;
+    const row = scrollRef.current?.querySelector(`tr[data-document="${CSS.escape(returnFocus.documentId)}"]`);
+    const target = row?.querySelector<HTMLElement>('.actions-cell button') ?? row?.querySelector<HTMLElement>('.expander button');
+    target?.focus();
+    pinDialogRow(null);
+    setReturnFocus(null);
+  });
   const onRowFocus = (index: number) => {
     pinned.current.focused = index;
   };
@@ -102,6 +117,12 @@ export function DocumentTable({ org, statement, onChanged }: { org: string; stat
 
   return (
     <>
+      <DocumentFilterFields filter={filter} onChange={setFilter} kinds={kinds} openOnly />
+      {isFiltering(filter) && (
+        <p className="muted filter-count" role="status" data-testid="document-filter-count">
+          {t('filterShowing', { shown: documents.length, count: statement.documents.length })}
+        </p>
+      )}
       <div ref={scrollRef} className="table-wrap document-scroll" role="region" aria-label={t('documents')} tabIndex={0} data-testid="document-scroll">
         <table className="data-table documents document-table" aria-rowcount={ariaRowCountOf(documents.length, expandedIndexes.length)}>
           <caption className="visually-hidden">{t('documents')}</caption>
@@ -151,7 +172,7 @@ export function DocumentTable({ org, statement, onChanged }: { org: string; stat
               <tbody key={slice.row.key} data-index={index} ref={virtualizer.measureElement} onFocus={() => onRowFocus(index)} onBlur={onRowBlur}>
                 <tr
                   aria-rowindex={rowIndex}
-                  className={`${isInvoice ? 'invoice-row' : document.invoice_id ? 'item-row' : 'document-row'}${document.voided ? ' voided' : ''}`}
+                  className={`${isInvoice ? 'invoice-row' : document.invoice_id ? 'item-row' : 'document-row'}${document.voided ? ' voided' : ''}${document.document_id === linkedDocument ? ' linked' : ''}`}
                   data-document={document.document_id}
                 >
                   <td className="expander">
@@ -178,8 +199,17 @@ export function DocumentTable({ org, statement, onChanged }: { org: string; stat
                   </td>
                   <td className="mono">{document.document_id}</td>
                   <td data-testid="document-description">
-                    {descriptionOf(document, t)}
-                    {document.reference ? <span className="muted"> · {document.reference}</span> : null}
+                    {[descriptionOf(document, t), document.reference ? `→ ${document.reference}` : ''].filter(Boolean).join(' · ')}
+                    {document.kind === 'item' && document.ledger_code && (
+                      <span className="badge ledger" title={t('ledgerCode')} data-testid="ledger-code">
+                        {document.ledger_code}
+                      </span>
+                    )}
+                    {document.kind === 'item' && document.rl24_eligible && (
+                      <span className="badge rl24" title={t('rl24Eligible')}>
+                        RL-24
+                      </span>
+                    )}
                   </td>
                   <td className="number" data-testid="document-amount">{money(document.amount)}</td>
                   <td className="number">{money(document.allocated)}</td>
@@ -189,6 +219,8 @@ export function DocumentTable({ org, statement, onChanged }: { org: string; stat
                       <button
                         type="button"
                         className="button secondary small"
+                        disabled={!reconciliationEnabled}
+                        title={reconciliationEnabled ? undefined : t('reconciliationOffReason')}
                         aria-label={t('reconcileLabel', { id: document.document_id })}
                         onClick={() => {
                           pinDialogRow(document.document_id);
@@ -205,10 +237,11 @@ export function DocumentTable({ org, statement, onChanged }: { org: string; stat
                     <td />
                     <td colSpan={columnsCount - 1}>
                       <DocumentReconciliations
+                        org={org}
                         allocations={allocationsById.get(document.document_id) ?? []}
                         onRemove={(allocation) => {
                           pinDialogRow(document.document_id);
-                          setRemoving(allocation);
+                          setRemoving({ ...allocation, documentId: document.document_id });
                         }}
                       />
                     </td>
@@ -224,9 +257,9 @@ export function DocumentTable({ org, statement, onChanged }: { org: string; stat
           key={editing.document_id}
           org={org}
           source={editing}
-          documents={documents}
-          onClose={() => closeDialog()}
-          onSaved={() => closeDialog(t('editorSaved'))}
+          documents={statement.documents}
+          onClose={() => closeDialog(editing.document_id)}
+          onSaved={() => closeDialog(editing.document_id, t('editorSaved'))}
         />
       )}
       {removing && (
@@ -234,8 +267,8 @@ export function DocumentTable({ org, statement, onChanged }: { org: string; stat
           key={removing.allocation_id}
           org={org}
           allocation={removing}
-          onClose={() => closeDialog()}
-          onRemoved={() => closeDialog(t('reconciliationRemoved'))}
+          onClose={() => closeDialog(removing.documentId)}
+          onRemoved={() => closeDialog(removing.documentId, t('reconciliationRemoved'))}
         />
       )}
     </>

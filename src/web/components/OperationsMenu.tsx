@@ -12,13 +12,14 @@ export interface MenuItem {
  * first item, ArrowUp on its last; arrows, Home and End move; Escape or Tab closes it, and Escape
  * gives focus back to the button.
  */
-export function OperationsMenu({ label, items }: { label: string; items: readonly MenuItem[] }) {
+export function OperationsMenu({ label, items, disabledReason }: { label: string; items: readonly MenuItem[]; /** Why nothing can be done now: the button is disabled and says so. */ disabledReason?: string | undefined }) {
   const [open, setOpen] = useState(false);
   const [active, setActive] = useState(0);
   const buttonRef = useRef<HTMLButtonElement>(null);
   const itemRefs = useRef<(HTMLButtonElement | null)[]>([]);
   const wrapperRef = useRef<HTMLDivElement>(null);
   const menuId = useId();
+  const reasonId = `${menuId}-reason`;
 
   useEffect(() => {
     if (open) itemRefs.current[active]?.focus();
@@ -77,6 +78,8 @@ export function OperationsMenu({ label, items }: { label: string; items: readonl
         type="button"
         className="button secondary"
         aria-haspopup="menu"
+        disabled={disabledReason !== undefined}
+        aria-describedby={disabledReason !== undefined ? reasonId : undefined}
         aria-expanded={open}
         aria-controls={open ? menuId : undefined}
         onClick={() => (open ? close(false) : openAt(0))}
@@ -84,6 +87,11 @@ export function OperationsMenu({ label, items }: { label: string; items: readonl
       >
         {label} <span aria-hidden="true">▾</span>
       </button>
+      {disabledReason !== undefined && (
+        <span id={reasonId} className="muted disabled-reason">
+          {disabledReason}
+        </span>
+      )}
       {open && (
         <div id={menuId} role="menu" aria-label={label} className="menu" onKeyDown={onMenuKey}>
           {items.map((item, index) => (

@@ -29,11 +29,11 @@ function withRun(runId: string | null): string {
  * run's progress (polled), Cancel while it runs, its result and Undo. `onChanged` is called when
  * allocations were written or removed.
  */
-export function RunPanel({ org, request, onClose, onChanged }: { org: string; request: RunRequest | null; onClose: () => void; onChanged: () => void }) {
+export function RunPanel({ org, request, onClose, onChanged, onStarted }: { org: string; request: RunRequest | null; onClose: () => void; onChanged: () => void; /** The run took the request's accounts (a selection is then cleared). */ onStarted?: () => void }) {
   const location = useLocation();
   const runId = location.query.get('run');
   if (runId) return <RunProgress key={runId} org={org} runId={runId} onClose={() => navigate(withRun(null))} onChanged={onChanged} />;
-  if (request) return <RunPreview org={org} request={request} onClose={onClose} onStarted={(id) => { onClose(); navigate(withRun(id)); }} />;
+  if (request) return <RunPreview org={org} request={request} onClose={onClose} onStarted={(id) => { onClose(); onStarted?.(); navigate(withRun(id)); }} />;
   return null;
 }
 
@@ -81,7 +81,7 @@ function RunPreview({ org, request, onClose, onStarted }: { org: string; request
       </h2>
       <RunStrategyChoice strategy={strategy} disabled={starting} onChange={setStrategy} />
       {!preview && !error && <p className="muted" role="status">{t('runPreviewLoading')}</p>}
-      {preview && <RunSummaryView summary={preview} planned />}
+      {preview && <RunSummaryView org={org} summary={preview} planned />}
       {error && (
         <p className="form-error" role="alert">
           {error}{' '}
@@ -94,7 +94,7 @@ function RunPreview({ org, request, onClose, onStarted }: { org: string; request
       )}
       <div className="run-actions">
         <button type="button" className="button primary" disabled={!preview || starting || preview.accounts_total === 0} onClick={start}>
-          {starting ? t('runStarting') : t('runNow')}
+          {starting ? t('runStarting') : preview ? t('runOnAccounts', { count: preview.accounts_total }) : t('runNow')}
         </button>
         <button type="button" className="button secondary" onClick={onClose}>
           {t('runCancel')}

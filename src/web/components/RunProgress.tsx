@@ -3,6 +3,7 @@ import { ApiError, messageOf, runsApi, type Run, type RunStatus, type RunUndone 
 import { useI18n, type MessageKey } from '../i18n.tsx';
 import { RunSummaryView } from './RunSummaryView.tsx';
 import { strategyKeys } from './RunStrategyChoice.tsx';
+import { RunResultLists } from './RunLists.tsx';
 
 export const runPollMs = 500;
 
@@ -22,7 +23,7 @@ const isActive = (run: Run) => run.status === 'queued' || run.status === 'runnin
  * allocated before stopping is kept. A finished or cancelled run that allocated something can be
  * undone. `onChanged` is called when allocations were written or removed.
  */
-export function RunProgress({ org, runId, onClose, onChanged }: { org: string; runId: string; onClose: () => void; onChanged: () => void }) {
+export function RunProgress({ org, runId, onClose, onChanged, showLists = false }: { org: string; runId: string; onClose: () => void; onChanged: () => void; /** The full lists of what it allocated (the Runs page shows them; a panel shows the summary). */ showLists?: boolean }) {
   const { t, money, dateTime } = useI18n();
   const [run, setRun] = useState<Run | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -94,7 +95,7 @@ export function RunProgress({ org, runId, onClose, onChanged }: { org: string; r
 
   const active = run !== null && isActive(run);
   const percent = run && run.accounts_total > 0 ? Math.round((run.accounts_done / run.accounts_total) * 100) : 0;
-  const undoable = run !== null && !active && run.status !== 'undone' && !undone && run.allocations_count > 0;
+  const undoable = run !== null && !active && run.has_active_allocations && !undone;
 
   return (
     <section className="run-panel" aria-labelledby="run-panel-title" data-testid="run-result" aria-busy={active}>
@@ -137,7 +138,8 @@ export function RunProgress({ org, runId, onClose, onChanged }: { org: string; r
                 : t('runCancelledNothing')}
             </p>
           )}
-          {!active && run.summary && <RunSummaryView summary={run.summary} />}
+          {!active && <RunSummaryView org={org} summary={run.summary} />}
+          {!active && run.allocations_count > 0 && showLists && <RunResultLists org={org} runId={runId} version={poll} />}
           {active && (
             <p className="muted">
               {cancelRequested ? t('runCancelling') : t('runSoFar', { count: run.allocations_count, amount: money(run.allocated) })}

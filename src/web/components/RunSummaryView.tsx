@@ -1,5 +1,6 @@
 import type { LeftOpenReason, RunSummary } from '../api.ts';
 import { useI18n, type MessageKey } from '../i18n.tsx';
+import { PlannedLists } from './RunLists.tsx';
 
 const listedMax = 5;
 const reasonKeys: Record<LeftOpenReason, MessageKey> = {
@@ -12,20 +13,19 @@ const reasonKeys: Record<LeftOpenReason, MessageKey> = {
  * What a run did (or, `planned`, what its preview would do): accounts, allocations and amount,
  * allocations by pass, the accounts left open and why, and for a preview its first allocations.
  */
-export function RunSummaryView({ summary, planned = false }: { summary: RunSummary; planned?: boolean }) {
-  const { t, money } = useI18n();
+export function RunSummaryView({ org, summary, planned = false }: { org: string; summary: RunSummary; planned?: boolean }) {
+  const { t, money, number } = useI18n();
   const leftOpen = Object.entries(summary.accounts_left_open).filter(([, count]) => count > 0) as [LeftOpenReason, number][];
-  const allocations = summary.planned_allocations?.slice(0, listedMax) ?? [];
   return (
     <div className="run-summary">
       <dl className="figures">
         <div>
           <dt>{t('runAccounts')}</dt>
-          <dd data-testid="run-accounts">{summary.accounts_total}</dd>
+          <dd data-testid="run-accounts">{number(summary.accounts_total)}</dd>
         </div>
         <div>
           <dt>{planned ? t('runAllocationsPlanned') : t('runAllocations')}</dt>
-          <dd data-testid="run-allocations">{summary.allocations_count}</dd>
+          <dd data-testid="run-allocations">{number(summary.allocations_count)}</dd>
         </div>
         <div>
           <dt>{t('amount')}</dt>
@@ -59,28 +59,14 @@ export function RunSummaryView({ summary, planned = false }: { summary: RunSumma
           </ul>
         </details>
       )}
-      {planned && allocations.length > 0 && (
-        <>
-          <h3>{t('runPlannedAllocations', { shown: allocations.length, count: summary.allocations_count })}</h3>
-          <table className="nested-table">
-            <thead>
-              <tr>
-                <th scope="col">{t('receipt')}</th>
-                <th scope="col">{t('target')}</th>
-                <th scope="col" className="number">{t('amount')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {allocations.map((allocation, index) => (
-                <tr key={`${allocation.receipt_id}-${allocation.target_id}-${index}`}>
-                  <td className="mono">{allocation.receipt_id}</td>
-                  <td className="mono">{allocation.target_id}</td>
-                  <td className="number">{money(allocation.amount)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </>
+      {planned && summary.planned_allocations && summary.planned_accounts && (
+        <PlannedLists
+          org={org}
+          accounts={summary.planned_accounts}
+          accountsCount={summary.planned_accounts_count ?? summary.planned_accounts.length}
+          allocations={summary.planned_allocations}
+          allocationsCount={summary.allocations_count}
+        />
       )}
     </div>
   );

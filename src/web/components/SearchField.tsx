@@ -8,6 +8,12 @@ const searchPauseMs = 250;
 export function SearchField({ search, onSearch }: { search: string; onSearch: (search: string) => void }) {
   const { t } = useI18n();
   const [text, setText] = useState(search);
+  // A search changed from outside (cleared by "Clear the search", Back) is shown as it is now.
+  const [shownSearch, setShownSearch] = useState(search);
+  if (shownSearch !== search) {
+    setShownSearch(search);
+    setText(search);
+  }
   useEffect(() => {
     if (text === search) return;
     const timer = setTimeout(() => onSearch(text), searchPauseMs);

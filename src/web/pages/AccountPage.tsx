@@ -9,6 +9,11 @@ import { RunPanel, type RunRequest } from '../components/RunPanel.tsx';
 import { DocumentTable } from '../components/DocumentTable.tsx';
 import { sideOf } from '../allocation-editor-model.ts';
 import { useLoaded } from '../use-loaded.ts';
+import { useOrganisationSettings } from '../organisation-settings.ts';
+import { ReconciliationOffBanner } from '../components/ReconciliationOffBanner.tsx';
+import { SkeletonBlock } from '../components/Skeleton.tsx';
+import { usePageTitle } from '../page-title.ts';
+import { useLocation } from '../router.ts';
 
 const reasonLabels: Record<OpenReason, MessageKey> = {
   in_agreement: 'reasonInAgreement',
@@ -45,6 +50,8 @@ export function AccountPage({ org, accountId }: { org: string; accountId: string
   const { loaded, reload: reloadStatement } = useLoaded(`${org}|${accountId}`, () => api.account(org, accountId));
   const [notice, setNotice] = useState('');
   const [runRequest, setRunRequest] = useState<RunRequest | null>(null);
+  const settings = useOrganisationSettings(org);
+  const reconciliationEnabled = settings?.reconciliation_enabled ?? true;
   // After a reconciliation is saved or removed, or a run or its undo ends: the statement is fetched again.
   const reload = (message: string) => {
     setNotice(message);
@@ -53,8 +60,12 @@ export function AccountPage({ org, accountId }: { org: string; accountId: string
 
   const statement = loaded.status === 'ready' ? loaded.value : null;
   const openCounts = useMemo(() => (statement ? openDocumentCounts(statement) : null), [statement]);
+  usePageTitle(statement ? `${statement.owner_name} · ${t('clientBilling')}` : t('clientBilling'));
+  // A link to one document (from Unreconciled items) opens the page filtered to it.
+  const linkedDocument = useLocation().query.get('document') ?? '';
+  const currency = settings?.currency ?? '';
 
-  if (loaded.status === 'loading') return <p role="status">{t('loading')}</p>;
+  if (loaded.status === 'loading') return <SkeletonBlock label={t('loading')} />;
   if (loaded.status === 'error' || !statement || !openCounts) {
     return (
       <>
@@ -77,10 +88,12 @@ export function AccountPage({ org, accountId }: { org: string; accountId: string
         {statement.owner_email && <p className="muted">{statement.owner_email}</p>}
       </div>
 
+      {!reconciliationEnabled && <ReconciliationOffBanner org={org} mayChange={false} />}
       <div className="account-operations">
         <div className="account-operations-bar">
           <OperationsMenu
             label={t('operations')}
+            disabledReason={reconciliationEnabled ? undefined : t('reconciliationOffReason')}
             items={[
               {
                 id: 'reconcile-account',
@@ -96,15 +109,21 @@ export function AccountPage({ org, accountId }: { org: string; accountId: string
       <div className="summary-cards">
         <div className="card">
           <p className="card-label">{t('balance')}</p>
-          <p className={`card-value ${owing ? 'owing' : 'credit'}`} data-testid="balance">{money(statement.balance)}</p>
+          <p className={`card-value ${owing ? 'owing' : 'credit'}`} data-testid="balance">
+            {money(statement.balance)} <span className="currency">{currency}</span>
+          </p>
         </div>
         <div className="card">
           <p className="card-label">{t('openCredit')}</p>
-          <p className="card-value" data-testid="open-credit">{money(statement.open_credit)}</p>
+          <p className="card-value" data-testid="open-credit">
+            {money(statement.open_credit)} <span className="currency">{currency}</span>
+          </p>
         </div>
         <div className="card">
           <p className="card-label">{t('openDebit')}</p>
-          <p className="card-value" data-testid="open-debit">{money(statement.open_debit)}</p>
+          <p className="card-value" data-testid="open-debit">
+            {money(statement.open_debit)} <span className="currency">{currency}</span>
+          </p>
         </div>
         <div className={`card reason reason-${statement.open_reason}`}>
           <p className="card-label">{t('whatIsOpen')}</p>
@@ -127,8 +146,8 @@ export function AccountPage({ org, accountId }: { org: string; accountId: string
           </li>
         ))}
       </ul>
-      <p className="visually-hidden" role="status" data-testid="account-notice">{notice}</p>
-      <DocumentTable org={org} statement={statement} onChanged={reload} />
+      <p className={notice ? 'notice-success' : 'visually-hidden'} role="status" data-testid="account-notice">{notice}</p>
+      <DocumentTable key={linkedDocument} org={org} statement={statement} onChanged={reload} reconciliationEnabled={reconciliationEnabled} linkedDocument={linkedDocument} />
     </section>
   );
 }

@@ -11,6 +11,11 @@ import { Pager, pagingOf, writePaging, type Paging } from '../components/Pager.t
 import { SearchField } from '../components/SearchField.tsx';
 import { SortSelect } from '../components/SortSelect.tsx';
 import type { RunScope } from '../api.ts';
+import { useOrganisationSettings } from '../organisation-settings.ts';
+import { usePageTitle } from '../page-title.ts';
+import { SkeletonRows } from '../components/Skeleton.tsx';
+import { NothingMatches } from '../components/NothingMatches.tsx';
+import { ReconciliationOffBanner } from '../components/ReconciliationOffBanner.tsx';
 
 const sortLabels: Record<AccountSort, MessageKey> = {
   owner: 'sortOwner',
@@ -19,6 +24,9 @@ const sortLabels: Record<AccountSort, MessageKey> = {
   account_desc: 'sortAccountDesc',
   created: 'sortCreated',
   created_desc: 'sortCreatedDesc',
+  balance_desc: 'sortBalanceDesc',
+  balance: 'sortBalance',
+  unreconciled_desc: 'sortUnreconciledDesc',
 };
 
 interface ListState extends Paging {
@@ -52,13 +60,17 @@ type Selection = { readonly kind: 'accounts'; readonly ids: ReadonlySet<string> 
 const noSelection: Selection = { kind: 'accounts', ids: new Set() };
 
 export function AccountsPage({ org }: { org: string }) {
-  const { t, money } = useI18n();
+  const { t, money, number } = useI18n();
+  usePageTitle(t('accounts'));
   const location = useLocation();
   const state = readState(location.query);
 
   const [selection, setSelection] = useState<Selection>(noSelection);
   const [runRequest, setRunRequest] = useState<RunRequest | null>(null);
+  const [selectionNotice, setSelectionNotice] = useState('');
   const pageCheckbox = useRef<HTMLInputElement>(null);
+  const settings = useOrganisationSettings(org);
+  const reconciliationEnabled = settings?.reconciliation_enabled ?? true;
 
   // The address keeps the run being shown (?run=) while the list changes.
   const update = (change: Partial<ListState>, replace = false) => {
@@ -125,16 +137,18 @@ export function AccountsPage({ org }: { org: string }) {
         </label>
       </div>
 
+      {!reconciliationEnabled && <ReconciliationOffBanner org={org} mayChange={false} />}
       <div className="selection-bar">
         <OperationsMenu
           label={t('operations')}
+          disabledReason={reconciliationEnabled ? undefined : t('reconciliationOffReason')}
           items={[
             { id: 'selected', label: t('opsAutoReconcileSelected'), disabled: selectedCount === 0, onSelect: () => setRunRequest({ scope: selectedScope(), title: selectedTitle() }) },
             { id: 'all', label: t('opsAutoReconcileAll'), onSelect: () => setRunRequest({ scope: { all: true }, title: t('scopeAll') }) },
           ]}
         />
-        <span className="muted" aria-live="polite">
-          {selectedCount > 0 ? t('selectionCount', { count: selectedCount }) : t('opsNothingSelected')}
+        <span className="muted" aria-live="polite" data-testid="selection-count">
+          {selectedCount > 0 ? t('selectionCount', { count: selectedCount }) : selectionNotice || t('opsNothingSelected')}
         </span>
         {selection.kind === 'accounts' && pageFullySelected && page && page.total > selection.ids.size && (
           <button type="button" className="link-button" onClick={() => setSelection({ kind: 'matching' })}>
@@ -149,7 +163,17 @@ export function AccountsPage({ org }: { org: string }) {
         )}
       </div>
 
-      <RunPanel org={org} request={runRequest} onClose={() => setRunRequest(null)} onChanged={reload} />
+      <RunPanel
+        org={org}
+        request={runRequest}
+        onClose={() => setRunRequest(null)}
+        onChanged={reload}
+        // The run took the selection: it is cleared, and said so, rather than left meaning another set.
+        onStarted={() => {
+          if (selection.kind === 'matching' || selection.ids.size > 0) setSelectionNotice(t('runSelectionCleared'));
+          setSelection(noSelection);
+        }}
+      />
 
       {loaded.status === 'error' && <LoadError message={loaded.message} onRetry={reload} />}
 
@@ -163,7 +187,7 @@ export function AccountsPage({ org }: { org: string }) {
                   className="row-select"
                   ref={pageCheckbox}
                   type="checkbox"
-                  aria-label={t('selectPage')}
+                  aria-label={pageIds.length > 0 ? t('selectPageCount', { count: pageIds.length }) : t('selectPage')}
                   checked={pageFullySelected}
                   disabled={pageIds.length === 0}
                   onChange={(event) => togglePage(event.target.checked)}
@@ -177,16 +201,8 @@ export function AccountsPage({ org }: { org: string }) {
             </tr>
           </thead>
           <tbody>
-            {loaded.status === 'loading' && (
-              <tr>
-                <td colSpan={5} className="muted" role="status">{t('loading')}</td>
-              </tr>
-            )}
-            {page && page.accounts.length === 0 && (
-              <tr>
-                <td colSpan={5} className="muted">{t('noAccounts')}</td>
-              </tr>
-            )}
+            {loaded.status === 'loading' && <SkeletonRows columns={5} />}
+            {page && page.accounts.length === 0 && <NothingMatches columns={5} search={state.search} empty={t('noAccounts')} onClear={() => update({ search: '' })} />}
             {page?.accounts.map((account) => (
               <tr key={account.account_id} className={isSelected(account.account_id) ? 'selected' : undefined}>
                 <td>
@@ -196,7 +212,7 @@ export function AccountsPage({ org }: { org: string }) {
                 <td className="mono">{account.account_id}</td>
                 <td className="muted">{account.owner_email}</td>
                 <td className={`number ${account.balance.startsWith('-') ? 'credit' : ''}`}>{money(account.balance)}</td>
-                <td className="number">{account.unreconciled_count > 0 ? <span className="badge warn">{account.unreconciled_count}</span> : <span className="muted">0</span>}</td>
+                <td className="number">{account.unreconciled_count > 0 ? <span className="badge warn">{number(account.unreconciled_count)}</span> : <span className="muted">0</span>}</td>
               </tr>
             ))}
           </tbody>

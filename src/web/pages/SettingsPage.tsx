@@ -4,6 +4,9 @@ import { useI18n, type MessageKey, type Translate } from '../i18n.tsx';
 import { rolePermits, rolesUpTo, useRoleCatalogue } from '../role-catalogue.ts';
 import { ConfirmDialog } from '../components/ConfirmDialog.tsx';
 import { ChangeOutcome, SettingsSection, SettingsTable, settingsErrorText, useSectionData, useSettingsChange } from '../components/SettingsSection.tsx';
+import { settingsChanged } from '../organisation-settings.ts';
+import { usePageTitle } from '../page-title.ts';
+import { passwordLengthMax, passwordLengthMin } from '../../core/limits.ts';
 
 /** Words for the roles and permissions the server names (GET /roles); one the page does not know is shown by its name. */
 const roleKeys: Record<string, MessageKey> = { owner: 'roleOwner', admin: 'roleAdmin', accountant: 'roleAccountant', viewer: 'roleViewer' };
@@ -31,6 +34,7 @@ const loadTokens = (org: string) => settingsApi.tokens(org).then((answer) => ans
  */
 export function SettingsPage({ org, role }: { org: string; role: string | undefined }) {
   const { t } = useI18n();
+  usePageTitle(t('settings'));
   const catalogue = useRoleCatalogue(org);
   const permits = (permission: Permission) => catalogue.status === 'ready' && rolePermits(catalogue.roles, role, permission);
   return (
@@ -61,19 +65,32 @@ function ReconciliationSwitch({ org, mayChange }: { org: string; mayChange: bool
   const { t } = useI18n();
   const { data: settings, setData: setSettings, loadError } = useSectionData(org, loadSettings);
   const { busy, error, change } = useSettingsChange();
-  const toggle = (enabled: boolean) =>
-    change(async () => {
-      setSettings(await settingsApi.setReconciliation(org, enabled));
-      return null;
-    });
+  // The switch changes the whole organisation: it asks first, saying what the change does.
+  const [confirming, setConfirming] = useState<boolean | null>(null);
+  const toggle = async (enabled: boolean) => {
+    const changed = await settingsApi.setReconciliation(org, enabled);
+    setSettings(changed);
+    settingsChanged(org, changed);
+    setConfirming(null);
+  };
   return (
     <SettingsSection id="settings-reconciliation" title={t('settingsReconciliation')} loadError={loadError}>
       {settings ? (
         <>
           <label className="checkbox switch">
-            <input type="checkbox" role="switch" checked={settings.reconciliation_enabled} disabled={busy || !mayChange} onChange={(event) => void toggle(event.target.checked)} aria-describedby="reconciliation-consequence" />
-            <span>{t('reconciliationEnabled')}</span>
+            <input type="checkbox" role="switch" checked={settings.reconciliation_enabled} disabled={busy || !mayChange} onChange={(event) => setConfirming(event.target.checked)} aria-describedby="reconciliation-consequence" />
+            <span data-testid="reconciliation-switch-label">{t(settings.reconciliation_enabled ? 'reconciliationStateOn' : 'reconciliationStateOff')}</span>
           </label>
+          {confirming !== null && (
+            <ConfirmDialog
+              title={t(confirming ? 'reconciliationTurnOn' : 'reconciliationTurnOff')}
+              question={t(confirming ? 'reconciliationTurnOnQuestion' : 'reconciliationTurnOffQuestion')}
+              confirm={t(confirming ? 'reconciliationTurnOn' : 'reconciliationTurnOff')}
+              onClose={() => setConfirming(null)}
+              errorText={(caught) => settingsErrorText(caught, t)}
+              action={() => toggle(confirming)}
+            />
+          )}
           <p id="reconciliation-consequence" className="muted" data-testid="reconciliation-state">
             {t(settings.reconciliation_enabled ? 'reconciliationOnExplained' : 'reconciliationOffExplained')}
           </p>
@@ -91,6 +108,9 @@ function Members({ org, roles }: { org: string; roles: readonly RoleDescription[
   const { data: members, loadError, reload } = useSectionData(org, loadMembers);
   const { busy, error, done, change, announce } = useSettingsChange();
   const [removing, setRemoving] = useState<Member | null>(null);
+  const { language } = useI18n();
+  const collator = new Intl.Collator(language === 'fr' ? 'fr-CA' : 'en-CA');
+  const ownersCount = members?.filter((member) => member.role === 'owner').length ?? 0;
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   // The weakest role first: giving more is a choice.
@@ -123,22 +143,31 @@ function Members({ org, roles }: { org: string; roles: readonly RoleDescription[
       <SettingsTable
         className="members-table"
         headings={[t('email'), t('role'), t('documentActions')]}
-        items={members}
-        row={(member) => (
+        items={members && [...members].sort((a, b) => collator.compare(a.email, b.email))}
+        row={(member) => {
+          // The server keeps at least one owner; the page says so instead of offering what it refuses.
+          const lastOwner = member.role === 'owner' && ownersCount === 1;
+          return (
           <tr key={member.user_id} data-member={member.email}>
             <td>{member.email}</td>
             <td>
-              <select aria-label={t('roleOf', { email: member.email })} value={member.role} onChange={(event) => changeRole(member, event.target.value)}>
+              <select aria-label={t('roleOf', { email: member.email })} value={member.role} disabled={lastOwner} aria-describedby={lastOwner ? `last-owner-${member.user_id}` : undefined} onChange={(event) => changeRole(member, event.target.value)}>
                 <RoleOptions roles={roles} />
               </select>
             </td>
             <td>
-              <button type="button" className="button secondary" onClick={() => setRemoving(member)} aria-label={t('removeMemberNamed', { email: member.email })}>
+              <button type="button" className="button secondary" disabled={lastOwner} aria-describedby={lastOwner ? `last-owner-${member.user_id}` : undefined} onClick={() => setRemoving(member)} aria-label={t('removeMemberNamed', { email: member.email })}>
                 {t('removeMember')}
               </button>
+              {lastOwner && (
+                <span id={`last-owner-${member.user_id}`} className="muted disabled-reason" data-testid="last-owner-reason">
+                  {t('lastOwnerReason')}
+                </span>
+              )}
             </td>
           </tr>
-        )}
+          );
+        }}
       />
       <form className="settings-form" onSubmit={add} aria-labelledby={`${formId}-title`}>
         <h3 id={`${formId}-title`}>{t('addMember')}</h3>
@@ -148,7 +177,10 @@ function Members({ org, roles }: { org: string; roles: readonly RoleDescription[
         </label>
         <label className="field">
           <span>{t('password')}</span>
-          <input type="password" required value={password} onChange={(event) => setPassword(event.target.value)} autoComplete="new-password" />
+          <input type="password" required minLength={passwordLengthMin} maxLength={passwordLengthMax} value={password} onChange={(event) => setPassword(event.target.value)} autoComplete="new-password" aria-describedby={`${formId}-password-rule`} />
+          <span id={`${formId}-password-rule`} className="muted field-hint" data-testid="password-rule">
+            {t('passwordRule', { min: passwordLengthMin, max: passwordLengthMax })}
+          </span>
         </label>
         <RoleField roles={roles} role={role} onChange={setRole} />
         <button type="submit" className="button primary" disabled={busy}>
@@ -201,7 +233,8 @@ function Tokens({ org, roles }: { org: string; roles: readonly RoleDescription[]
       {created && (
         <div className="token-once" role="status" data-testid="new-token">
           <p className="strong">{t('tokenCreated', { name: created.name })}</p>
-          <code className="mono token-value">{created.token}</code>
+          <code className="mono token-value" data-testid="token-value">{created.token}</code>
+          <CopyButton text={created.token} />
           <p className="muted">{t('tokenCopyHint')}</p>
           <button type="button" className="button secondary" onClick={() => setCreated(null)}>
             {t('tokenHide')}
@@ -293,5 +326,30 @@ function RoleField({ roles, role, onChange }: { roles: readonly RoleDescription[
         {t('rolePermits', { role: roleText(role, t), permissions: list })}
       </p>
     </>
+  );
+}
+
+/** Copies a secret to the clipboard and says so; where the clipboard is refused, the text stays selectable. */
+function CopyButton({ text }: { text: string }) {
+  const { t } = useI18n();
+  const [copied, setCopied] = useState(false);
+  return (
+    <span className="copy">
+      <button
+        type="button"
+        className="button secondary small"
+        onClick={() =>
+          void navigator.clipboard.writeText(text).then(
+            () => setCopied(true),
+            () => setCopied(false),
+          )
+        }
+      >
+        {t('tokenCopy')}
+      </button>
+      <span role="status" className="muted">
+        {copied ? t('tokenCopied') : ''}
+      </span>
+    </span>
   );
 }

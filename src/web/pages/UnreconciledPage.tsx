@@ -8,6 +8,16 @@ import { LoadError } from '../components/LoadError.tsx';
 import { Pager, pagingOf, writePaging, type Paging } from '../components/Pager.tsx';
 import { SearchField } from '../components/SearchField.tsx';
 import { SortSelect } from '../components/SortSelect.tsx';
+import { useOrganisationSettings } from '../organisation-settings.ts';
+import { usePageTitle } from '../page-title.ts';
+import { SkeletonRows } from '../components/Skeleton.tsx';
+import { NothingMatches } from '../components/NothingMatches.tsx';
+import { reportsApi as downloads } from '../api.ts';
+import { rolePermits, useRoleCatalogue } from '../role-catalogue.ts';
+import { ReconciliationOffBanner } from '../components/ReconciliationOffBanner.tsx';
+
+/** "0.00" in the currency's digits of an amount the API wrote ("12.50" → "0.00"). */
+const zeroOf = (amount: string) => amount.replace(/\d/g, '0').replace(/^-/, '');
 
 const sortLabels: Record<UnreconciledSort, MessageKey> = { owner: 'sortOwner', account: 'sortAccount', remaining: 'unrecSortRemaining' };
 
@@ -34,8 +44,11 @@ function writeState(state: ListState): URLSearchParams {
   return query;
 }
 
-export function UnreconciledPage({ org }: { org: string }) {
+export function UnreconciledPage({ org, role }: { org: string; role: string | undefined }) {
   const { t, money, date } = useI18n();
+  const catalogue = useRoleCatalogue(org);
+  const mayDownload = catalogue.status === 'ready' && rolePermits(catalogue.roles, role, 'read_reports');
+  usePageTitle(t('unrecTitle'));
   const location = useLocation();
   const state = readState(location.query);
 
@@ -45,9 +58,11 @@ export function UnreconciledPage({ org }: { org: string }) {
     reportsApi.unreconciled(org, { search: state.search || undefined, sort: state.sort, page: state.page, pageSize: state.pageSize }),
   );
   const page = loaded.status === 'ready' ? loaded.value : null;
+  const settings = useOrganisationSettings(org);
 
   return (
     <section aria-labelledby="unreconciled-title">
+      {settings && !settings.reconciliation_enabled && <ReconciliationOffBanner org={org} mayChange={false} />}
       <div className="page-head">
         <p className="breadcrumb">{t('clients')}</p>
         <h1 id="unreconciled-title">{t('unrecTitle')}</h1>
@@ -56,6 +71,11 @@ export function UnreconciledPage({ org }: { org: string }) {
       <div className="toolbar" role="search">
         <SearchField search={state.search} onSearch={(search) => update({ search }, true)} />
         <SortSelect sort={state.sort} sorts={unreconciledSorts} labels={sortLabels} onChange={(sort) => update({ sort })} />
+        {mayDownload && (
+          <a className="button secondary download" href={downloads.unreconciledCsvAddress(org, { search: state.search || undefined, sort: state.sort })} download>
+            {t('downloadCsv')}
+          </a>
+        )}
       </div>
 
       {loaded.status === 'error' && <LoadError message={loaded.message} onRetry={reload} />}
@@ -75,36 +95,42 @@ export function UnreconciledPage({ org }: { org: string }) {
           </thead>
           {loaded.status === 'loading' && (
             <tbody>
-              <tr>
-                <td colSpan={6} className="muted" role="status">{t('loading')}</td>
-              </tr>
+              <SkeletonRows columns={6} />
             </tbody>
           )}
           {page && page.accounts.length === 0 && (
             <tbody>
-              <tr>
-                <td colSpan={6} className="muted">{t('unrecNone')}</td>
-              </tr>
+              <NothingMatches columns={6} search={state.search} empty={t('unrecNone')} onClear={() => update({ search: '' })} />
             </tbody>
           )}
           {page?.accounts.map((account) => (
             <tbody key={account.account_id} className="unreconciled-account" data-account={account.account_id}>
               <tr className="account-row">
-                <th scope="rowgroup" colSpan={5}>
+                <th scope="rowgroup" colSpan={4}>
                   <Link to={paths.account(org, account.account_id)}>
                     {account.owner_name}
                   </Link>{' '}
                   <span className="mono muted">{account.account_id}</span>
                 </th>
-                <td className="number strong" title={t('unrecTotalRemaining')}>
-                  <span className="visually-hidden">{t('unrecTotalRemaining')} </span>
-                  {money(account.remaining)}
+                <td className="number totals" colSpan={2} data-testid="account-totals">
+                  {account.credit_remaining !== zeroOf(account.credit_remaining) && (
+                    <span className="total-line">
+                      {t('unrecCreditsTotal')} <strong>{money(account.credit_remaining)}</strong>
+                    </span>
+                  )}
+                  {account.refund_remaining !== zeroOf(account.refund_remaining) && (
+                    <span className="total-line">
+                      {t('unrecRefundsTotal')} <strong>{money(account.refund_remaining)}</strong>
+                    </span>
+                  )}
                 </td>
               </tr>
               {account.documents.map((document) => (
                 <tr key={document.document_id} data-document={document.document_id}>
                   <td />
-                  <td className="mono">{document.document_id}</td>
+                  <td className="mono">
+                    <Link to={paths.account(org, account.account_id, document.document_id)}>{document.document_id}</Link>
+                  </td>
                   <td>{t(kindLabels[document.kind])}</td>
                   <td className="nowrap">
                     <time dateTime={document.date}>{date(document.date)}</time>

@@ -1,8 +1,8 @@
 import type { AmountMinor } from '../core/money.ts';
-import type { SqlExecutor } from '../storage/database.ts';
-import { unreconciledDocumentCondition } from '../storage/unreconciled-document-sql.ts';
+import type { SqlExecutor } from './database.ts';
+import { unreconciledDocumentCondition } from './unreconciled-document-sql.ts';
 
-export const accountSorts = ['owner', 'owner_desc', 'account', 'account_desc', 'created', 'created_desc'] as const;
+export const accountSorts = ['owner', 'owner_desc', 'account', 'account_desc', 'created', 'created_desc', 'balance_desc', 'balance', 'unreconciled_desc'] as const;
 export type AccountSort = (typeof accountSorts)[number];
 
 export interface AccountFilter {
@@ -35,11 +35,32 @@ export function accountFilterSql(filter: AccountFilter, firstParameter: number):
   return { condition: conditions.length > 0 ? conditions.join(' and ') : 'true', params };
 }
 
+/** Names in the order people read them (ICU root collation, on both engines; migration 0051 indexes it). */
+const ownerName = 'a.owner_name collate "und-x-icu"';
+
+/** A balance: debits less credits, voided documents left out (what the client owes; negative is credit). */
+const balanceOf = (alias: string) => `coalesce(sum(case ${alias}.side when 'debit' then ${alias}.amount_minor when 'credit' then -${alias}.amount_minor else 0 end), 0)::bigint`;
+
 /**
- * One page of the organisation's accounts. The page is chosen on the account table alone (by an
- * indexed order), then balances are computed for that page only, so the list stays fast with a
- * hundred thousand accounts. Every table names the organisation by the parameter itself, so that
- * Citus routes the whole statement to the node holding the organisation.
+ * Orders that read more than the account table: by balance, or by the number of unreconciled
+ * items, every matching account's figure is needed before a page can be chosen. One aggregate
+ * over the organisation's narrow balance rows, grouped by account, joined to the matching accounts.
+ */
+const totalsOrders: Partial<Record<AccountSort, { totals: string; order: string }>> = {
+  balance_desc: { totals: `select d.account_id, ${balanceOf('d')} as figure from document_balance d where d.org_id = $1 and not d.voided group by d.account_id`, order: `coalesce(t.figure, 0) desc, ${ownerName}, a.external_id` },
+  balance: { totals: `select d.account_id, ${balanceOf('d')} as figure from document_balance d where d.org_id = $1 and not d.voided group by d.account_id`, order: `coalesce(t.figure, 0), ${ownerName}, a.external_id` },
+  unreconciled_desc: {
+    totals: `select d.account_id, count(*) as figure from document_balance d where d.org_id = $1 and ${unreconciledDocumentCondition('d')} group by d.account_id`,
+    order: `coalesce(t.figure, 0) desc, ${ownerName}, a.external_id`,
+  },
+};
+
+/**
+ * One page of the organisation's accounts. By name, id or creation, the page is chosen on the
+ * account table alone (by an indexed order); by balance or unreconciled count, from one aggregate
+ * of every account's figure. Balances and counts are then computed for the page only. Every table
+ * names the organisation by the parameter itself, so that Citus routes the whole statement to the
+ * node holding the organisation.
  */
 export async function listAccounts(
   executor: SqlExecutor,
@@ -48,25 +69,30 @@ export async function listAccounts(
   page: { sort: AccountSort; page: number; pageSize: number },
 ): Promise<{ total: number; accounts: AccountListRow[] }> {
   const { condition, params } = accountFilterSql(filter, 2);
-  const order = {
-    owner: 'a.owner_name, a.external_id',
-    owner_desc: 'a.owner_name desc, a.external_id desc',
+  const byTotals = totalsOrders[page.sort];
+  const order = byTotals?.order ?? {
+    owner: `${ownerName}, a.external_id`,
+    owner_desc: `${ownerName} desc, a.external_id desc`,
     account: 'a.external_id',
     account_desc: 'a.external_id desc',
     created: 'a.id',
     created_desc: 'a.id desc',
-  }[page.sort];
+  }[page.sort as 'owner'];
   const [count] = await executor.query<{ total: bigint }>(`select count(*) as total from account a where a.org_id = $1 and ${condition}`, [organisationId, ...params]);
   const limit = `$${params.length + 2}`;
   const offset = `$${params.length + 3}`;
+  const pageOfAccounts = byTotals
+    ? `select a.*, row_number() over (order by ${order}) as place from account a left join (${byTotals.totals}) t on t.account_id = a.id
+       where a.org_id = $1 and ${condition} order by ${order} limit ${limit} offset ${offset}`
+    : `select a.*, row_number() over (order by ${order}) as place from (select * from account a where a.org_id = $1 and ${condition} order by ${order} limit ${limit} offset ${offset}) a`;
   const rows = await executor.query<{ external_id: string; owner_name: string; owner_email: string; balance_minor: bigint; unreconciled_count: bigint }>(
     `select a.external_id, a.owner_name, a.owner_email, totals.balance_minor, totals.unreconciled_count
-     from (select * from account a where a.org_id = $1 and ${condition} order by ${order} limit ${limit} offset ${offset}) a
+     from (${pageOfAccounts}) a
      cross join lateral (
-       select coalesce(sum(case d.side when 'debit' then d.amount_minor when 'credit' then -d.amount_minor else 0 end), 0)::bigint as balance_minor,
+       select ${balanceOf('d')} as balance_minor,
               count(*) filter (where ${unreconciledDocumentCondition('d')}) as unreconciled_count
        from document_balance d where d.org_id = $1 and d.account_id = a.id and not d.voided) totals
-     order by ${order}`,
+     order by a.place`,
     [organisationId, ...params, page.pageSize, (page.page - 1) * page.pageSize],
   );
   return {

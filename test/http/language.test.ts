@@ -1,0 +1,67 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { refusalCodes } from '../../src/core/refusal-codes.ts';
+import { refusalMessageIn } from '../../src/core/refusal-language.ts';
+import { refusalMessagesFr } from '../../src/core/refusal-messages-fr.ts';
+import { answerLanguage } from '../../src/http/language.ts';
+import { dialects, type TestDatabase } from '../support/dialects.ts';
+import { httpFixture, type HttpFixture } from '../support/http-fixture.ts';
+
+describe('refusals in English and French', () => {
+  it('has a French sentence for every refusal code', () => {
+    for (const code of refusalCodes) {
+      const entry = refusalMessagesFr[code];
+      const sentence = typeof entry === 'string' ? entry : entry({});
+      expect([code, sentence.length > 10]).toEqual([code, true]);
+    }
+  });
+
+  it('picks the language of Accept-Language by weight, English by default', () => {
+    expect(answerLanguage(undefined)).toBe('en');
+    expect(answerLanguage('fr')).toBe('fr');
+    expect(answerLanguage('fr-CA,fr;q=0.9,en;q=0.8')).toBe('fr');
+    expect(answerLanguage('en-CA,en;q=0.9,fr;q=0.8')).toBe('en');
+    expect(answerLanguage('de, fr;q=0.5')).toBe('fr');
+    expect(answerLanguage('de')).toBe('en');
+    expect(answerLanguage('fr;q=0, en')).toBe('en');
+  });
+
+  it('says what the refusal names in French too', () => {
+    const refusal = { code: 'exceeds_credit_remaining' as const, message: 'P-1 has only 10.00 left to allocate', path: 'lines[0].amount', values: { id: 'P-1', remaining: '10.00' } };
+    expect(refusalMessageIn('en', refusal)).toBe('P-1 has only 10.00 left to allocate');
+    expect(refusalMessageIn('fr', refusal)).toBe('P-1 n’a plus que 10.00 à répartir. (lines[0].amount)');
+  });
+});
+
+for (const dialect of dialects) {
+  describe(`Accept-Language over HTTP on ${dialect.name}`, () => {
+    let test: TestDatabase;
+    let http: HttpFixture;
+    beforeAll(async () => {
+      test = await dialect.open();
+      http = await httpFixture(test.database);
+      await http.request('POST', '/accounts', { account_id: 'A-1', owner_name: 'Owner' });
+      await http.request('POST', '/invoices', { invoice_id: 'INV-1', account_id: 'A-1', date: '2026-09-01', items: [{ item_id: 'I-1', amount: '50.00' }] });
+      await http.request('POST', '/receipts', { receipt_id: 'P-1', account_id: 'A-1', date: '2026-09-02', kind: 'payment', amount: '10.00' });
+    });
+    afterAll(async () => {
+      await http.app.close();
+      await test.drop();
+    });
+
+    it('answers a refusal in French when asked, with the same code, status and details', async () => {
+      const body = { lines: [{ receipt_id: 'P-1', target_id: 'I-1', amount: '20.00' }] };
+      const english = await http.request('POST', '/allocations', body);
+      const french = await http.request('POST', '/allocations', body, { headers: { 'accept-language': 'fr-CA,fr;q=0.9,en;q=0.5' } });
+      expect(english.statusCode).toBe(409);
+      expect(french.statusCode).toBe(409);
+      expect(english.json().error).toEqual({ code: 'exceeds_credit_remaining', message: 'P-1 has only 10.00 left to allocate', details: { documentId: 'P-1', remainingMinor: '1000', path: 'lines[0].amount' } });
+      expect(french.json().error).toEqual({ ...english.json().error, message: 'P-1 n’a plus que 10.00 à répartir. (lines[0].amount)' });
+      expect(french.headers['content-language']).toBe('fr');
+      const missing = await http.request('GET', '/runs/7', undefined, { headers: { 'accept-language': 'fr' } });
+      expect(missing.json().error).toMatchObject({ code: 'run_not_found', message: 'Aucune exécution n’a le numéro 7 dans l’organisation. (run)' });
+      const invalid = await http.request('GET', '/accounts?page_size=5000', undefined, { headers: { 'accept-language': 'fr' } });
+      expect(invalid.json().error.code).toBe('request_is_invalid');
+      expect(invalid.json().error.message).toMatch(/^La demande n’est pas conforme au schéma de l’API/);
+    });
+  });
+}
