@@ -65,7 +65,8 @@ const runFields = {
   finished_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
   undone_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
   undone_by: Type.Union([Type.String(), Type.Null()]),
-  error: Type.Union([Type.String(), Type.Null()]),
+  error: Type.Union([Type.String(), Type.Null()], { description: 'why it failed, or why its last attempt failed while it waits to be tried again' }),
+  retry_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { description: 'a failed attempt waits to be tried again: when the next attempt is due' }),
 };
 
 export const RunListItem = Type.Object(runFields);

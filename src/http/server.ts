@@ -6,7 +6,7 @@ import { buildApp, type TallyApp } from './app.ts';
 import { pruneIdempotencyKeys } from './idempotency.ts';
 import { jobLeaseMs } from '../jobs/job-queue.ts';
 import { startJobWorker } from '../jobs/job-worker.ts';
-import { markRunOfJobFailed, reconcileJobHandler } from '../jobs/reconcile-job.ts';
+import { reconcileJobHandler } from '../jobs/reconcile-job.ts';
 import { runBatchAccountsMax } from '../core/limits.ts';
 
 export interface ServerSettings {
@@ -67,7 +67,6 @@ export async function startServer(settings: ServerSettings, seedDemo?: DemoSeede
   const worker = startJobWorker(database, reconcileJobHandler(database, { batchAccounts: settings.runBatchAccounts }), {
     leaseMs: settings.jobLeaseMs,
     onError: (error, job) => app.log.error({ err: error, jobId: job.jobId.toString() }, 'background job failed'),
-    onFailed: (job, message) => markRunOfJobFailed(database, job, message),
   });
   const address = await app.listen({ port: settings.port, host: settings.host });
   const url = `http://${settings.host}:${settings.port}`;

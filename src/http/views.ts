@@ -137,5 +137,6 @@ export function runListItemView(run: Omit<RunView, 'summary'>, minorDigits: numb
     undone_at: run.undoneAt?.toISOString() ?? null,
     undone_by: run.undoneBy,
     error: run.error,
+    retry_at: run.retryAt?.toISOString() ?? null,
   };
 }

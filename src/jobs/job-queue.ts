@@ -18,8 +18,17 @@ import type { Database, SqlExecutor } from '../storage/database.ts';
 export const jobLeaseMs = 30_000;
 /** How often an idle worker looks for a job. */
 export const jobPollIntervalMs = 500;
-/** Attempts before a job that keeps failing is marked failed. */
-export const jobAttemptsMax = 3;
+/** Attempts before a job that keeps failing is marked failed (with its run). */
+export const jobAttemptsMax = 5;
+/** How long a job waits after its first failed attempt; each further failure doubles the wait. */
+export const jobRetryDelayFirstMs = 5_000;
+/** The longest a failed job waits before its next attempt. */
+export const jobRetryDelayMaxMs = 5 * 60_000;
+
+/** The wait before the next attempt of a job whose attempt number `attempts` failed: exponential, bounded. */
+export function jobRetryDelayMs(attempts: number, firstDelayMs = jobRetryDelayFirstMs): number {
+  return Math.min(firstDelayMs * 2 ** Math.max(attempts - 1, 0), jobRetryDelayMaxMs);
+}
 
 export interface ClaimedJob {
   readonly organisationId: bigint;
@@ -33,8 +42,11 @@ export function newWorkerName(): string {
   return `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
 }
 
-/** What makes a job claimable: queued, or running under a lease that expired (its process died). */
-const claimableJobCondition = `(status = 'queued' or (status = 'running' and lease_expires_at < now()))`;
+/**
+ * What makes a job claimable: queued and not waiting out a back-off after a failed attempt, or
+ * running under a lease that expired (its process died).
+ */
+const claimableJobCondition = `((status = 'queued' and (not_before is null or not_before <= now())) or (status = 'running' and lease_expires_at < now()))`;
 /** How many of the oldest claimable jobs a worker tries, one after another, before it waits. */
 export const jobClaimCandidatesMax = 8;
 
@@ -81,7 +93,7 @@ export async function holdsLease(transaction: SqlExecutor, job: ClaimedJob, work
 
 export async function finishJob(executor: SqlExecutor, job: ClaimedJob, worker: string, status: 'completed' | 'failed' | 'cancelled', error?: string): Promise<void> {
   await executor.query(
-    `update job set status = $4, finished_at = now(), error = $5, lease_owner = null, lease_expires_at = null
+    `update job set status = $4, finished_at = now(), error = $5, lease_owner = null, lease_expires_at = null, not_before = null
      where org_id = $1 and id = $2 and lease_owner = $3`,
     [job.organisationId, job.jobId, worker, status, error ?? null],
   );
@@ -94,4 +106,18 @@ export async function releaseJob(executor: SqlExecutor, job: ClaimedJob, worker:
      where org_id = $1 and id = $2 and lease_owner = $3`,
     [job.organisationId, job.jobId, worker],
   );
+}
+
+/**
+ * Gives a job whose attempt failed back to the queue, claimable again only after `delayMs`, so a
+ * failing job never spins and the jobs of other organisations are claimed meanwhile. Returns
+ * false if this worker no longer held the job.
+ */
+export async function backOffJob(executor: SqlExecutor, job: ClaimedJob, worker: string, delayMs: number, error: string): Promise<boolean> {
+  const rows = await executor.query(
+    `update job set status = 'queued', lease_owner = null, lease_expires_at = null, not_before = now() + make_interval(secs => $4), error = $5
+     where org_id = $1 and id = $2 and lease_owner = $3 returning id`,
+    [job.organisationId, job.jobId, worker, delayMs / 1000, error],
+  );
+  return rows.length > 0;
 }

@@ -1,5 +1,5 @@
 import type { Database, SqlExecutor } from '../storage/database.ts';
-import { claimJob, finishJob, jobAttemptsMax, jobLeaseMs, jobPollIntervalMs, newWorkerName, releaseJob, holdsLease, type ClaimedJob } from './job-queue.ts';
+import { backOffJob, claimJob, finishJob, jobAttemptsMax, jobLeaseMs, jobPollIntervalMs, jobRetryDelayFirstMs, jobRetryDelayMs, newWorkerName, releaseJob, holdsLease, type ClaimedJob } from './job-queue.ts';
 
 /** What a job handler may ask of the worker running it. */
 export interface JobControl {
@@ -10,15 +10,28 @@ export interface JobControl {
   holdsLease(transaction: SqlExecutor): Promise<{ held: boolean; cancelRequested: boolean }>;
 }
 
-export type JobResult = 'completed' | 'cancelled' | 'stopped';
-export type JobHandler = (job: ClaimedJob, control: JobControl) => Promise<JobResult>;
+/**
+ * How an attempt ended: the job ends with its work ('completed', 'cancelled', or 'failed' when the
+ * work had already ended failed), or 'stopped' gives it back (shutdown, lost lease). An attempt that
+ * throws failed: the job backs off and is tried again, up to a bounded number of attempts.
+ */
+export type JobResult = 'completed' | 'cancelled' | 'failed' | 'stopped';
+
+export interface JobHandler {
+  run(job: ClaimedJob, control: JobControl): Promise<JobResult>;
+  /** In the transaction that backs the job off: record on its work why the attempt failed and when the next is due. */
+  retrying(transaction: SqlExecutor, job: ClaimedJob, message: string, delayMs: number): Promise<void>;
+  /** In the transaction that gives the job up: mark its work failed, with the reason. */
+  failed(transaction: SqlExecutor, job: ClaimedJob, message: string): Promise<void>;
+}
 
 export interface JobWorkerOptions {
   readonly leaseMs?: number;
   readonly pollIntervalMs?: number;
+  /** The wait after a first failed attempt (doubled at each further failure); tests shorten it. */
+  readonly retryDelayFirstMs?: number;
+  readonly attemptsMax?: number;
   readonly onError?: (error: unknown, job: ClaimedJob) => void;
-  /** Called when a job fails for good, to mark what it was working on as failed. */
-  readonly onFailed?: (job: ClaimedJob, message: string) => Promise<void>;
 }
 
 export interface JobWorker {
@@ -34,24 +47,37 @@ export interface JobWorker {
 export function startJobWorker(database: Database, handler: JobHandler, options: JobWorkerOptions = {}): JobWorker {
   const name = newWorkerName();
   const leaseMs = options.leaseMs ?? jobLeaseMs;
+  const attemptsMax = options.attemptsMax ?? jobAttemptsMax;
   let stopping = false;
   let wake: (() => void) | null = null;
 
+  const giveUp = (job: ClaimedJob, message: string) =>
+    database.transaction(async (transaction) => {
+      await finishJob(transaction, job, name, 'failed', message);
+      await handler.failed(transaction, job, message);
+    });
+
   const runOne = async (job: ClaimedJob) => {
+    // A job claimed more often than allowed (its process kept dying under it) is not tried again.
+    if (job.attempts > attemptsMax) {
+      await giveUp(job, `gave up after ${attemptsMax} attempts`);
+      return;
+    }
     const control: JobControl = { worker: name, stopping: () => stopping, holdsLease: (transaction) => holdsLease(transaction, job, name, leaseMs) };
     try {
-      const result = await handler(job, control);
+      const result = await handler.run(job, control);
       if (result === 'stopped') await releaseJob(database, job, name);
       else await finishJob(database, job, name, result);
     } catch (error) {
       options.onError?.(error, job);
       const message = error instanceof Error ? error.message : String(error);
-      if (job.attempts >= jobAttemptsMax) {
-        await finishJob(database, job, name, 'failed', message);
-        await options.onFailed?.(job, message);
+      if (job.attempts >= attemptsMax) {
+        await giveUp(job, message);
       } else {
-        // Let the lease run out rather than retrying at once: a poison job then cannot spin.
-        await database.query('update job set error = $3 where org_id = $1 and id = $2', [job.organisationId, job.jobId, message]);
+        const delayMs = jobRetryDelayMs(job.attempts, options.retryDelayFirstMs ?? jobRetryDelayFirstMs);
+        await database.transaction(async (transaction) => {
+          if (await backOffJob(transaction, job, name, delayMs, message)) await handler.retrying(transaction, job, message, delayMs);
+        });
       }
     }
   };
@@ -61,13 +87,13 @@ export function startJobWorker(database: Database, handler: JobHandler, options:
       let job: ClaimedJob | null = null;
       try {
         job = await claimJob(database, name, leaseMs);
+        if (job) {
+          await runOne(job);
+          continue;
+        }
       } catch (error) {
         if (stopping) break;
-        options.onError?.(error, { organisationId: 0n, jobId: 0n, kind: 'reconcile', runId: null, attempts: 0 });
-      }
-      if (job) {
-        await runOne(job);
-        continue;
+        options.onError?.(error, job ?? { organisationId: 0n, jobId: 0n, kind: 'reconcile', runId: null, attempts: 0 });
       }
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, options.pollIntervalMs ?? jobPollIntervalMs);

@@ -1,8 +1,8 @@
 import type { Database } from '../storage/database.ts';
+import { markRunFailed, markRunRetrying } from '../storage/run-sql.ts';
 import { executeRun } from '../services/auto-reconcile.ts';
 import type { Organisation } from '../services/organisations.ts';
 import { assert } from '../core/assert.ts';
-import type { ClaimedJob } from './job-queue.ts';
 import type { JobHandler } from './job-worker.ts';
 
 /**
@@ -10,7 +10,7 @@ import type { JobHandler } from './job-worker.ts';
  * made by whoever started it. A resumed job continues after the run's last finished batch.
  */
 export function reconcileJobHandler(database: Database, options: { batchAccounts?: number } = {}): JobHandler {
-  return async (job, control) => {
+  const run: JobHandler['run'] = async (job, control) => {
     assert(job.kind === 'reconcile' && job.runId !== null, 'a reconcile job names its run');
     const [row] = await database.query<{ id: bigint; slug: string; name: string; currency: string; minor_digits: number; time_zone: string; reconciliation_enabled: boolean; actor: string }>(
       `select o.id, o.slug, o.name, o.currency, o.minor_digits, o.time_zone, o.reconciliation_enabled, r.actor
@@ -26,13 +26,11 @@ export function reconcileJobHandler(database: Database, options: { batchAccounts
     });
     return execution.result;
   };
-}
-
-/** When a job fails for good, its run is marked failed too (what it finished stays, and can be undone). */
-export async function markRunOfJobFailed(database: Database, job: ClaimedJob, message: string): Promise<void> {
-  if (job.runId === null) return;
-  await database.query(
-    `update reconciliation_run set status = 'failed', error = $3, finished_at = now() where org_id = $1 and id = $2 and status in ('queued', 'running')`,
-    [job.organisationId, job.runId, message],
-  );
+  return {
+    run,
+    // While the job waits to be tried again the run is queued again (so it can be cancelled), with the reason and the time of the next attempt.
+    retrying: (transaction, job, message, delayMs) => (job.runId === null ? Promise.resolve() : markRunRetrying(transaction, job.organisationId, job.runId, message, delayMs)),
+    // When the job gives up its run is marked failed (what it finished stays, and can be undone).
+    failed: (transaction, job, message) => (job.runId === null ? Promise.resolve() : markRunFailed(transaction, job.organisationId, job.runId, message)),
+  };
 }

@@ -8,7 +8,7 @@ import { transactionRolledBack, type SqlExecutor } from '../storage/database.ts'
 import { violatedInvariant, type DatabaseInvariant } from '../storage/database-invariants.ts';
 import { assert } from '../core/assert.ts';
 import type { AllocationPass, RunStatus } from '../core/run-vocabulary.ts';
-import { insertRunRow, runAccountsPage, runAllocationsPage, runRecordOfNumber, runRecordsPage, runRowIdOfNumber, type RunRecord } from '../storage/run-sql.ts';
+import { insertRunRow, markRunFailed, runAccountsPage, runAllocationsPage, runRecordOfNumber, runRecordsPage, runRowIdOfNumber, type RunRecord } from '../storage/run-sql.ts';
 import { accountFilterSql, type AccountFilter } from '../storage/account-list-sql.ts';
 import { outcomeOf, type TallyContext } from './context.ts';
 
@@ -260,7 +260,14 @@ export interface RunControl {
   onProgress?(accountsDone: number, accountsTotal: number): void;
 }
 
-export type RunExecution = { readonly result: 'completed'; readonly summary: RunSummary } | { readonly result: 'cancelled' | 'stopped' };
+/**
+ * How executing a run ended: 'stopped' means it may go on later (shutdown, lost lease); the others
+ * are the run's end, also when it had already ended before (a job claimed again after its run ended).
+ */
+export type RunExecution = { readonly result: 'completed'; readonly summary: RunSummary } | { readonly result: 'cancelled' | 'failed' | 'stopped' };
+
+/** What a job does when it finds its run already ended: it ends the same way. */
+const endedRunResults: Readonly<Record<string, 'completed' | 'cancelled' | 'failed'>> = { completed: 'completed', cancelled: 'cancelled', failed: 'failed', undone: 'completed' };
 
 class LeaseLost extends Error {
   override readonly name = 'LeaseLost';
@@ -299,8 +306,11 @@ export async function executeRun(context: TallyContext, runId: bigint, control: 
     [organisation.id, runId],
   );
   assert(run, 'a run is executed after it was created');
-  if (run.status !== 'queued' && run.status !== 'running') return { result: 'stopped' };
-  await database.query(`update reconciliation_run set status = 'running' where org_id = $1 and id = $2 and status = 'queued'`, [organisation.id, runId]);
+  if (run.status !== 'queued' && run.status !== 'running') {
+    const ended = endedRunResults[run.status] ?? 'failed';
+    return ended === 'completed' ? { result: 'completed', summary: await runSummary(context, runId) } : { result: ended };
+  }
+  await database.query(`update reconciliation_run set status = 'running', retry_at = null where org_id = $1 and id = $2 and status = 'queued'`, [organisation.id, runId]);
   const finished = await database.query<{ first_account_id: bigint; last_account_id: bigint }>(
     'select first_account_id, last_account_id from reconciliation_run_batch where org_id = $1 and run_id = $2',
     [organisation.id, runId],
@@ -383,9 +393,8 @@ export async function executeRun(context: TallyContext, runId: bigint, control: 
   const settled = await Promise.allSettled(Array.from({ length: concurrentBatches }, () => batchWorker()));
   const failure = settled.find((result): result is PromiseRejectedResult => result.status === 'rejected' && !(result.reason instanceof LeaseLost));
   if (failure) {
-    await database.query(`update reconciliation_run set status = 'failed', error = $3, finished_at = now() where org_id = $1 and id = $2`, [
-      organisation.id, runId, failure.reason instanceof Error ? failure.reason.message : String(failure.reason),
-    ]);
+    // Under a job the worker decides: back off and try again, or give up and mark the run failed.
+    if (!control.holdsLease) await markRunFailed(database, organisation.id, runId, failure.reason instanceof Error ? failure.reason.message : String(failure.reason));
     throw failure.reason;
   }
   if (ending === 'stopped') return { result: 'stopped' };
@@ -395,7 +404,7 @@ export async function executeRun(context: TallyContext, runId: bigint, control: 
   }
   const summary = await runSummary(context, runId);
   await database.query(
-    `update reconciliation_run set status = 'completed', finished_at = now(), accounts_credit_on_account = $3, accounts_balance_owing = $4, accounts_unreconciled = $5
+    `update reconciliation_run set status = 'completed', finished_at = now(), error = null, retry_at = null, accounts_credit_on_account = $3, accounts_balance_owing = $4, accounts_unreconciled = $5
      where org_id = $1 and id = $2`,
     [organisation.id, runId, summary.accountsLeftOpen.credit_on_account, summary.accountsLeftOpen.balance_owing, summary.accountsLeftOpen.unreconciled],
   );
@@ -462,7 +471,10 @@ export interface RunView {
   readonly finishedAt: Date | null;
   readonly undoneAt: Date | null;
   readonly undoneBy: string | null;
+  /** Why it failed, or why its last attempt failed while it waits to be tried again. */
   readonly error: string | null;
+  /** While a failed attempt waits to be tried again: when the next attempt is due. */
+  readonly retryAt: Date | null;
   readonly summary: RunSummary;
 }
 
@@ -470,7 +482,7 @@ function runViewOf(run: RunRecord): Omit<RunView, 'summary'> {
   return {
     runId: run.number!, status: run.status as RunStatus, scope: run.scope, strategy: run.strategy, actor: run.actor, accountsTotal: Number(run.accounts_total),
     accountsDone: Number(run.accounts_done), allocationsCount: Number(run.allocations_count), allocatedMinor: run.allocated_minor,
-    hasActiveAllocations: Number(run.active_allocations_count) > 0, startedAt: run.started_at, finishedAt: run.finished_at, undoneAt: run.undone_at, undoneBy: run.undone_by, error: run.error,
+    hasActiveAllocations: Number(run.active_allocations_count) > 0, startedAt: run.started_at, finishedAt: run.finished_at, undoneAt: run.undone_at, undoneBy: run.undone_by, error: run.error, retryAt: run.retry_at,
   };
 }
 
@@ -529,7 +541,7 @@ export async function cancelRun(context: TallyContext, runId: bigint): Promise<O
         await transaction.query(`update job set status = 'cancelled', finished_at = now() where org_id = $1 and run_id = $2 and status = 'queued'`, [context.organisation.id, runRowId]);
       }
       if (run!.status === 'queued' || job?.status === 'queued') {
-        await transaction.query(`update reconciliation_run set status = 'cancelled', finished_at = now() where org_id = $1 and id = $2`, [context.organisation.id, runRowId]);
+        await transaction.query(`update reconciliation_run set status = 'cancelled', retry_at = null, finished_at = now() where org_id = $1 and id = $2`, [context.organisation.id, runRowId]);
         return { status: 'cancelled' as const };
       }
       return { status: 'cancelling' as const };

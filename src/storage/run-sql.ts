@@ -68,10 +68,12 @@ export interface RunRecord {
   readonly undone_at: Date | null;
   readonly undone_by: string | null;
   readonly error: string | null;
+  /** While a failed attempt waits to be tried again: when the next attempt is due. */
+  readonly retry_at: Date | null;
 }
 
 const runColumns = `r.id, r.number, r.status, r.scope, r.strategy, r.actor, r.accounts_total, r.accounts_done, r.allocations_count, r.allocated_minor,
-  r.started_at, r.finished_at, r.undone_at, r.undone_by, r.error`;
+  r.started_at, r.finished_at, r.undone_at, r.undone_by, r.error, r.retry_at`;
 
 /**
  * Whether a run still has allocations in force: undone runs have none, runs that allocated
@@ -176,4 +178,21 @@ export async function runAccountsPage(executor: SqlExecutor, organisationId: big
     total: Number(result!.total),
     accounts: accounts.map((account) => ({ ...account, allocations_count: BigInt(account.allocations_count), allocated_minor: BigInt(account.allocated_minor) })),
   };
+}
+
+/** A run whose attempt failed and will be tried again: queued, with the reason and when the next attempt is due. */
+export async function markRunRetrying(executor: SqlExecutor, organisationId: bigint, runRowId: bigint, error: string, delayMs: number): Promise<void> {
+  await executor.query(
+    `update reconciliation_run set status = 'queued', error = $3, retry_at = now() + make_interval(secs => $4)
+     where org_id = $1 and id = $2 and status in ('queued', 'running')`,
+    [organisationId, runRowId, error, delayMs / 1000],
+  );
+}
+
+/** A run that ended because its work failed (for good): what it finished stays and can be undone. */
+export async function markRunFailed(executor: SqlExecutor, organisationId: bigint, runRowId: bigint, error: string): Promise<void> {
+  await executor.query(
+    `update reconciliation_run set status = 'failed', error = $3, retry_at = null, finished_at = now() where org_id = $1 and id = $2 and status in ('queued', 'running')`,
+    [organisationId, runRowId, error],
+  );
 }

@@ -130,7 +130,12 @@ export function RunProgress({ org, runId, onClose, onChanged, showLists = false 
             </div>
             <span className="muted nowrap">{t('runProgressText', { done: run.accounts_done, count: run.accounts_total })}</span>
           </div>
-          {run.status === 'failed' && run.error && <p className="form-error" role="alert">{run.error}</p>}
+          {run.status === 'failed' && run.error && <p className="form-error" role="alert" data-testid="run-error">{t('runFailedReason', { reason: run.error })}</p>}
+          {run.retry_at && (
+            <p className="form-error" data-testid="run-retrying">
+              {t('runRetrying', { when: dateTime(run.retry_at) })} {run.error && t('runFailedReason', { reason: run.error })}
+            </p>
+          )}
           {run.status === 'cancelled' && (
             <p className="notice-success" data-testid="run-cancelled">
               {run.allocations_count > 0

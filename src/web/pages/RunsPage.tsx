@@ -82,6 +82,8 @@ export function RunsPage({ org }: { org: string }) {
                 <td>{t(strategyKeys[run.strategy])}</td>
                 <td data-testid="run-status">
                   <span className={`run-state run-state-${run.status}`}>{t(runStatusKeys[run.status])}</span>
+                  {run.retry_at && <span className="muted small"> {t('runRetrying', { when: dateTime(run.retry_at) })}</span>}
+                  {(run.status === 'failed' || run.retry_at) && run.error && <span className="muted small" title={run.error}> {t('runFailedReason', { reason: run.error })}</span>}
                 </td>
                 <td className="number">{number(run.accounts_total)}</td>
                 <td className="number">{number(run.allocations_count)}</td>
