@@ -6,6 +6,7 @@
 import autocannon from 'autocannon';
 import { unwrap } from '../src/core/outcome.ts';
 import { buildApp } from '../src/http/app.ts';
+import { addUser } from '../src/services/access/users.ts';
 import { createApiToken } from '../src/services/access/api-tokens.ts';
 import { writeAccounts, writeInvoiceItems, writeReceipts } from '../src/storage/ledger-writer.ts';
 import { createOrganisation } from '../src/services/organisations.ts';
@@ -49,7 +50,8 @@ export async function benchHttp(serverUrl: string): Promise<HttpFigure[]> {
       })), anyRow);
     });
     process.stderr.write('http bench: data ready\n');
-    const token = unwrap(await createApiToken(database, organisation.id, { name: 'bench', role: 'owner' }, 'bench')).token;
+    const member = unwrap(await addUser(database, organisation.id, { email: 'bench@example.org', password: 'a long enough password', role: 'owner' })).user;
+    const token = unwrap(await createApiToken(database, organisation.id, { name: 'bench', role: 'owner' }, { actor: member.email, userId: member.id })).token;
     const app = await buildApp({ database });
     await app.listen({ port: 0, host: '127.0.0.1' });
     const address = app.server.address();

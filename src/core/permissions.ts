@@ -20,6 +20,11 @@ export function roleGrants(role: Role, permission: Permission): boolean {
   return rolePermissions[role].includes(permission);
 }
 
+/** The weaker of two roles (roles are listed strongest first): what a token may do when its creator's role has changed. */
+export function weakerRole(first: Role, second: Role): Role {
+  return roles.indexOf(first) > roles.indexOf(second) ? first : second;
+}
+
 export function isRole(value: string): value is Role {
   return (roles as readonly string[]).includes(value);
 }

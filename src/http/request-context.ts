@@ -3,7 +3,7 @@ import type { TallyContext } from '../services/context.ts';
 
 export type Principal =
   | { readonly kind: 'session'; readonly userId: bigint; readonly email: string; readonly csrfToken: string; readonly sessionSecret: string }
-  | { readonly kind: 'token'; readonly organisationId: bigint; readonly tokenId: bigint; readonly name: string; readonly role: Role };
+  | { readonly kind: 'token'; readonly organisationId: bigint; readonly tokenId: bigint; readonly name: string; readonly role: Role; readonly creatorUserId: bigint };
 
 export interface OrganisationScope {
   readonly context: TallyContext;
@@ -31,4 +31,9 @@ export function actorOf(principal: Principal): string {
 
 export function principalKey(principal: Principal): string {
   return principal.kind === 'session' ? `user:${principal.userId}` : `token:${principal.tokenId}`;
+}
+
+/** The member behind a caller: the signed-in user, or the creator of the token. */
+export function memberOf(principal: Principal): bigint {
+  return principal.kind === 'session' ? principal.userId : principal.creatorUserId;
 }

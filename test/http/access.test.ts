@@ -72,7 +72,7 @@ for (const dialect of dialects) {
       idsOfA.allocation = allocated.json().allocation_ids[0];
       idsOfA.user = (await organisationA.request('GET', '/users')).json().users[0].user_id;
       idsOfA.run = (await organisationA.request('POST', '/runs', { scope: { all: true } })).json().run_id;
-      idsOfA.token = unwrap(await createApiToken(test.database, organisationA.organisation.id, { name: 'spare', role: 'viewer' }, 'test')).view.id.toString();
+      idsOfA.token = unwrap(await createApiToken(test.database, organisationA.organisation.id, { name: 'spare', role: 'viewer' }, { actor: organisationA.ownerEmail, userId: organisationA.ownerUserId })).view.id.toString();
     });
     afterAll(async () => {
       await organisationA.app.close();

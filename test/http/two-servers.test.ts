@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { unwrap } from '../../src/core/outcome.ts';
 import { createApiToken } from '../../src/services/access/api-tokens.ts';
+import { addUser } from '../../src/services/access/users.ts';
 import { serverDialects, type TestDatabase } from '../support/dialects.ts';
 import { expectInvariants } from '../support/ledger-database.ts';
 import { ledgerFixture } from '../support/ledger-fixture.ts';
@@ -42,7 +43,8 @@ for (const server of serverDialects) {
         await fixture.invoice(`${account}-INV2`, account, '2026-02-11', [[`${account}-I3`, '50.00'], [`${account}-I4`, '50.00']]);
         for (const payment of ['P1', 'P2', 'P3']) await fixture.receipt(`${account}-${payment}`, account, '2026-02-12', 'payment', '60.00');
       }
-      const { token } = unwrap(await createApiToken(test.database, fixture.context.organisation.id, { name: 'two servers', role: 'accountant' }, 'test'));
+      const member = unwrap(await addUser(test.database, fixture.context.organisation.id, { email: 'two-servers@example.org', password: 'a long enough password', role: 'accountant' })).user;
+      const { token } = unwrap(await createApiToken(test.database, fixture.context.organisation.id, { name: 'two servers', role: 'accountant' }, { actor: member.email, userId: member.id }));
       servers.push(...(await Promise.all([startServerProcess(test.url), startServerProcess(test.url)])));
 
       const requests = Array.from({ length: requestsCount }, (_, index) => {

@@ -14,6 +14,7 @@ export interface HttpFixture {
   readonly tokens: Readonly<Record<Role, string>>;
   readonly ownerEmail: string;
   readonly ownerPassword: string;
+  readonly ownerUserId: bigint;
   /** Sends a request as the given role (owner by default) with a JSON body. */
   request(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown, options?: { role?: Role; headers?: Record<string, string> }): Promise<Response>;
 }
@@ -27,9 +28,9 @@ export async function httpFixture(database: Database, options: { slug?: string; 
   const organisation = unwrap(await createOrganisation(database, { slug }));
   const ownerEmail = `owner-${slug}@example.org`;
   const ownerPassword = 'correct horse battery';
-  unwrap(await addUser(database, organisation.id, { email: ownerEmail, password: ownerPassword, role: 'owner' }));
+  const owner = unwrap(await addUser(database, organisation.id, { email: ownerEmail, password: ownerPassword, role: 'owner' })).user;
   const tokens = {} as Record<Role, string>;
-  for (const role of roles) tokens[role] = unwrap(await createApiToken(database, organisation.id, { name: `${role} token`, role }, 'test')).token;
+  for (const role of roles) tokens[role] = unwrap(await createApiToken(database, organisation.id, { name: `${role} token`, role }, { actor: ownerEmail, userId: owner.id })).token;
   const app = await buildApp({ database, signInAttemptsMax: options.signInAttemptsMax ?? 1000 });
   return {
     app,
@@ -37,6 +38,7 @@ export async function httpFixture(database: Database, options: { slug?: string; 
     tokens,
     ownerEmail,
     ownerPassword,
+    ownerUserId: owner.id,
     request(method, path, body, requestOptions = {}) {
       return app.inject({
         method,

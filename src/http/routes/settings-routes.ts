@@ -7,6 +7,7 @@ import { setReconciliationEnabled } from '../../services/organisations.ts';
 import { valueOrThrow } from '../body-parsing.ts';
 import { sendRefusal } from '../error-handler.ts';
 import { scopeOf } from '../organisation-scope.ts';
+import { memberOf } from '../request-context.ts';
 import { errorResponses, NumericId, OrganisationParams } from '../schemas.ts';
 
 const RoleSchema = Type.Union(roles.map((role) => Type.Literal(role)));
@@ -109,7 +110,7 @@ export async function settingsRoutes(app: FastifyInstance): Promise<void> {
       if (roles.indexOf(body.role) < roles.indexOf(role)) {
         return sendRefusal(reply, { code: 'permission_denied', message: `A ${role} cannot create a token with the role ${body.role}`, path: 'role' });
       }
-      const created = valueOrThrow(await createApiToken(context.database, context.organisation.id, body, context.actor));
+      const created = valueOrThrow(await createApiToken(context.database, context.organisation.id, body, { actor: context.actor, userId: memberOf(request.principal!) }));
       return reply.status(201).send({ token: created.token, ...tokenView(created.view) });
     },
   );

@@ -1,4 +1,4 @@
-import { isRole, type Role } from '../../core/permissions.ts';
+import { isRole, weakerRole, type Role } from '../../core/permissions.ts';
 import { refuse, type Outcome } from '../../core/outcome.ts';
 import { textLengthMax } from '../../core/limits.ts';
 import type { SqlExecutor } from '../../storage/database.ts';
@@ -23,11 +23,20 @@ export interface TokenPrincipal {
   readonly organisationId: bigint;
   readonly tokenId: bigint;
   readonly name: string;
+  /** The weaker of the token's role and its creator's current role in the organisation. */
   readonly role: Role;
+  /** The member who created it; a token it creates has the same creator. */
+  readonly creatorUserId: bigint;
+}
+
+/** Who creates a token: the audit trail's name for the caller, and the member behind it. */
+export interface TokenCreator {
+  readonly actor: string;
+  readonly userId: bigint;
 }
 
 /** Creates a token for one organisation and role. The secret is returned once and never stored. */
-export async function createApiToken(executor: SqlExecutor, organisationId: bigint, input: { name: string; role: string }, createdBy: string): Promise<Outcome<{ token: string; view: ApiTokenView }>> {
+export async function createApiToken(executor: SqlExecutor, organisationId: bigint, input: { name: string; role: string }, creator: TokenCreator): Promise<Outcome<{ token: string; view: ApiTokenView }>> {
   return outcomeOf(async () => {
     const name = input.name.trim();
     if (name === '') refuse('field_is_required', 'name is required', { path: 'name' });
@@ -35,10 +44,10 @@ export async function createApiToken(executor: SqlExecutor, organisationId: bigi
     if (!isRole(input.role)) refuse('value_is_not_allowed', `role must be owner, admin, accountant or viewer, not "${input.role}"`, { path: 'role' });
     const token = newSecret(apiTokenPrefix);
     const [row] = await executor.query<{ id: bigint; created_at: Date }>(
-      'insert into api_token (org_id, name, token_hash, role, created_by) values ($1, $2, $3, $4, $5) returning id, created_at',
-      [organisationId, name, hashSecret(token), input.role, createdBy],
+      'insert into api_token (org_id, name, token_hash, role, created_by, creator_user_id) values ($1, $2, $3, $4, $5, $6) returning id, created_at',
+      [organisationId, name, hashSecret(token), input.role, creator.actor, creator.userId],
     );
-    return { token, view: { id: row!.id, name, role: input.role, createdBy, createdAt: row!.created_at, lastUsedAt: null, revokedAt: null } };
+    return { token, view: { id: row!.id, name, role: input.role, createdBy: creator.actor, createdAt: row!.created_at, lastUsedAt: null, revokedAt: null } };
   });
 }
 
@@ -61,16 +70,29 @@ export async function revokeApiToken(executor: SqlExecutor, organisationId: bigi
   });
 }
 
-/** Finds the live token behind a secret and records its use. */
+/**
+ * Finds the live token behind a secret and records its use. A token acts with at most its
+ * creator's current role, and not at all once its creator left the organisation: a demoted or
+ * removed member cannot keep their old power through a token they made.
+ */
 export async function findApiToken(executor: SqlExecutor, token: string): Promise<TokenPrincipal | null> {
   if (!token.startsWith(apiTokenPrefix)) return null;
-  const [row] = await executor.query<{ org_id: bigint; id: bigint; name: string; role: Role; stale: boolean }>(
-    `select org_id, id, name, role, last_used_at is null or last_used_at < now() - make_interval(secs => $2) as stale
+  const [row] = await executor.query<{ org_id: bigint; id: bigint; name: string; role: Role; creator_user_id: bigint | null; stale: boolean }>(
+    `select org_id, id, name, role, creator_user_id, last_used_at is null or last_used_at < now() - make_interval(secs => $2) as stale
      from api_token where token_hash = $1 and revoked_at is null`,
     [hashSecret(token), tokenUseRecordedEverySeconds],
   );
-  if (!row) return null;
+  if (!row || row.creator_user_id === null) return null;
+  // Two statements, not a join: api_token is a reference table and membership is distributed by
+  // organisation (Citus), so the membership is read in the token's organisation alone.
+  const [creator] = await executor.query<{ role: Role }>('select role from membership where org_id = $1 and user_id = $2', [row.org_id, row.creator_user_id]);
+  if (!creator) return null;
   // Recording every use would turn each read into a write; once a minute is enough to tell idle tokens.
   if (row.stale) await executor.query('update api_token set last_used_at = now() where org_id = $1 and id = $2', [row.org_id, row.id]);
-  return { organisationId: row.org_id, tokenId: row.id, name: row.name, role: row.role };
+  return { organisationId: row.org_id, tokenId: row.id, name: row.name, role: weakerRole(row.role, creator.role), creatorUserId: row.creator_user_id };
+}
+
+/** Revokes the tokens a member created in an organisation, in the transaction that removes the membership. */
+export async function revokeTokensOfCreator(executor: SqlExecutor, organisationId: bigint, userId: bigint): Promise<void> {
+  await executor.query('update api_token set revoked_at = now() where org_id = $1 and creator_user_id = $2 and revoked_at is null', [organisationId, userId]);
 }

@@ -2,6 +2,7 @@ import { isRole, type Role } from '../../core/permissions.ts';
 import { refuse, type Outcome } from '../../core/outcome.ts';
 import type { Database, SqlExecutor } from '../../storage/database.ts';
 import { outcomeOf } from '../context.ts';
+import { revokeTokensOfCreator } from './api-tokens.ts';
 import { decoyPasswordHash, hashPassword, passwordLengthMax, passwordLengthMin, verifyPassword } from './password.ts';
 
 export interface User {
@@ -94,7 +95,11 @@ export async function changeRole(database: Database, organisationId: bigint, use
       const [member] = await transaction.query<{ role: Role }>('select role from membership where org_id = $1 and user_id = $2', [organisationId, userId]);
       if (!member) refuse('user_not_found', `No member has the id ${userId}`, { path: 'user' });
       if (member.role === 'owner' && role !== 'owner' && owners.length === 1) refuse('last_owner_cannot_leave', 'An organisation keeps at least one owner', { path: 'role' });
-      if (role === null) await transaction.query('delete from membership where org_id = $1 and user_id = $2', [organisationId, userId]);
+      if (role === null) {
+        await transaction.query('delete from membership where org_id = $1 and user_id = $2', [organisationId, userId]);
+        // Tokens die with their creator's membership.
+        await revokeTokensOfCreator(transaction, organisationId, userId);
+      }
       else await transaction.query('update membership set role = $3 where org_id = $1 and user_id = $2', [organisationId, userId, role]);
       return { removed: role === null };
     }),
