@@ -3,6 +3,7 @@ import { creditKinds, paymentMethods, type CreditKind, type PaymentMethod } from
 import { externalIdLengthMax, textLengthMax } from './limits.ts';
 import { parseAmountMinor, type AmountMinor } from './money.ts';
 import { refuse, RefusalError, accepted, type Outcome } from './outcome.ts';
+import { isEmailAddress } from './email-address.ts';
 
 /**
  * Validated inputs of the ledger, parsed from text fields named as in the CSV formats (the same
@@ -121,12 +122,10 @@ function oneOf<T extends string>(fields: Fields, name: string, allowed: readonly
   return value as T;
 }
 
-const emailPattern = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
 export function parseAccountRow(fields: Fields): Outcome<AccountRow> {
   return parsed(() => {
     const ownerEmail = text(fields, 'owner_email', false);
-    if (ownerEmail !== '' && !emailPattern.test(ownerEmail)) refuse('email_is_invalid', `owner_email "${ownerEmail}" is not an email address`, { path: 'owner_email' });
+    if (ownerEmail !== '' && !isEmailAddress(ownerEmail)) refuse('email_is_invalid', `owner_email "${ownerEmail}" is not an email address`, { path: 'owner_email' });
     return { accountId: externalId(fields, 'account_id'), ownerName: text(fields, 'owner_name', true), ownerEmail };
   });
 }

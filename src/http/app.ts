@@ -23,6 +23,7 @@ export interface AppOptions {
   readonly secureCookies?: boolean;
   /** Rate limits are per process; tests may raise them. */
   readonly signInAttemptsMax?: number;
+  readonly signInAttemptsPerAddressMax?: number;
   /** Serve the built web page (dist/web) at /; by default whenever it has been built. */
   readonly webPage?: boolean;
 }
@@ -85,7 +86,7 @@ export async function buildApp(options: AppOptions): Promise<TallyApp> {
   installIdempotency(app, options.database);
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-  await app.register(registerApiRoutes, { prefix: '/api', database: options.database, secureCookies: options.secureCookies ?? false, signInAttemptsMax: options.signInAttemptsMax });
+  await app.register(registerApiRoutes, { prefix: '/api', database: options.database, secureCookies: options.secureCookies ?? false, signInAttemptsMax: options.signInAttemptsMax, signInAttemptsPerAddressMax: options.signInAttemptsPerAddressMax });
   if (options.webPage ?? webBuildExists()) await installWebPage(app);
   return app as unknown as TallyApp;
 }

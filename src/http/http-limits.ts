@@ -8,8 +8,10 @@ export const importUploadBytesMax = 200 * 1_048_576;
 export const pageSizeMin = 10;
 export const pageSizeMax = 100;
 export const pageSizeDefault = 25;
-/** Sign-in attempts per client address and email within the window. */
+/** Sign-in attempts at one email (however it is spelled: see core/email-address.ts) within the window, from anywhere. */
 export const signInAttemptsMax = 10;
+/** Sign-in attempts from one client address within the window, at any emails: password spraying across many accounts stops here. */
+export const signInAttemptsPerAddressMax = 30;
 export const signInWindowMs = 15 * 60 * 1000;
 /** How long idempotency keys are kept (at least 24 h as promised; pruned after this). */
 export const idempotencyKeyRetentionHours = 48;

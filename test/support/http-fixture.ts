@@ -22,7 +22,7 @@ export interface HttpFixture {
 let sequence = 0;
 
 /** An app on the given database with one organisation, an owner user and a token per role. */
-export async function httpFixture(database: Database, options: { slug?: string; signInAttemptsMax?: number } = {}): Promise<HttpFixture> {
+export async function httpFixture(database: Database, options: { slug?: string; signInAttemptsMax?: number; signInAttemptsPerAddressMax?: number } = {}): Promise<HttpFixture> {
   sequence += 1;
   const slug = options.slug ?? `http-${sequence}-${process.pid}`;
   const organisation = unwrap(await createOrganisation(database, { slug }));
@@ -31,7 +31,7 @@ export async function httpFixture(database: Database, options: { slug?: string; 
   const owner = unwrap(await addUser(database, organisation.id, { email: ownerEmail, password: ownerPassword, role: 'owner' })).user;
   const tokens = {} as Record<Role, string>;
   for (const role of roles) tokens[role] = unwrap(await createApiToken(database, organisation.id, { name: `${role} token`, role }, { actor: ownerEmail, userId: owner.id })).token;
-  const app = await buildApp({ database, signInAttemptsMax: options.signInAttemptsMax ?? 1000 });
+  const app = await buildApp({ database, signInAttemptsMax: options.signInAttemptsMax ?? 1000, signInAttemptsPerAddressMax: options.signInAttemptsPerAddressMax ?? 1000 });
   return {
     app,
     organisation,

@@ -8,12 +8,13 @@ export interface RouteOptions {
   readonly database: Database;
   readonly secureCookies: boolean;
   readonly signInAttemptsMax?: number | undefined;
+  readonly signInAttemptsPerAddressMax?: number | undefined;
 }
 
 /** Every resource is one plugin; organisation resources live under /api/v1/orgs/{org}. */
 export async function registerApiRoutes(app: FastifyInstance, registration: RouteOptions): Promise<void> {
   // Fastify hands a plugin its registration options, prefix included; pass on only ours.
-  const options: RouteOptions = { database: registration.database, secureCookies: registration.secureCookies, signInAttemptsMax: registration.signInAttemptsMax };
+  const options: RouteOptions = { database: registration.database, secureCookies: registration.secureCookies, signInAttemptsMax: registration.signInAttemptsMax, signInAttemptsPerAddressMax: registration.signInAttemptsPerAddressMax };
   await app.register(healthRoutes, options);
   await app.register(sessionRoutes, { ...options, prefix: '/v1' });
   await app.register(organisationRoutes, { prefix: '/v1/orgs/:org' });

@@ -4,7 +4,8 @@ import { authenticate, membershipsOf } from '../../services/access/users.ts';
 import { closeSession, openSession, sessionLifetimeHours } from '../../services/access/sessions.ts';
 import { sessionCookieName, sessionHintCookieName } from '../authentication.ts';
 import { sendRefusal } from '../error-handler.ts';
-import { signInAttemptsMax, signInWindowMs } from '../http-limits.ts';
+import { signInAttemptsMax, signInAttemptsPerAddressMax, signInWindowMs } from '../http-limits.ts';
+import { normaliseEmail } from '../../core/email-address.ts';
 import { errorResponses } from '../schemas.ts';
 import type { RouteOptions } from './index.ts';
 
@@ -23,18 +24,31 @@ export async function sessionRoutes(app: FastifyInstance, options: RouteOptions)
     organisations: (await membershipsOf(database, userId)).map((membership) => ({ slug: membership.slug, name: membership.name, role: membership.role })),
   });
 
+  const attemptsPerEmail = app.createRateLimit({
+    max: options.signInAttemptsMax ?? signInAttemptsMax,
+    timeWindow: signInWindowMs,
+    keyGenerator: (request) => `sign-in-email:${normaliseEmail((request.body as { email: string }).email)}`,
+  });
+  const attemptsPerAddress = app.createRateLimit({
+    max: options.signInAttemptsPerAddressMax ?? signInAttemptsPerAddressMax,
+    timeWindow: signInWindowMs,
+    keyGenerator: (request) => `sign-in-address:${request.ip}`,
+  });
+
   app.post(
     '/session',
     {
-      config: {
-        rateLimit: {
-          // After parsing, so the key can include the email: one address guessing many accounts, or
-          // many attempts at one account, are limited separately.
-          hook: 'preHandler',
-          max: options.signInAttemptsMax ?? signInAttemptsMax,
-          timeWindow: signInWindowMs,
-          keyGenerator: (request) => `${request.ip}:${String((request.body as { email?: unknown } | undefined)?.email ?? '').toLowerCase()}`,
-        },
+      // After parsing, so the email can be read: one account is limited however it is spelled and
+      // from wherever it is tried, and one client address across all the emails it tries.
+      preHandler: async (request, reply) => {
+        const { email } = request.body as { email: string };
+        for (const limit of [attemptsPerEmail, attemptsPerAddress]) {
+          const checked = await limit(request);
+          if (!checked.isAllowed && checked.isExceeded) {
+            void reply.header('retry-after', String(checked.ttlInSeconds));
+            return sendRefusal(reply, { code: 'too_many_requests', message: `Too many sign-in attempts${limit === attemptsPerEmail ? ` at ${normaliseEmail(email)}` : ' from this address'}; wait before trying again` });
+          }
+        }
       },
       schema: {
         tags: ['session'],

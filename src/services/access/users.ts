@@ -1,3 +1,4 @@
+import { isEmailAddress, normaliseEmail } from '../../core/email-address.ts';
 import { isRole, type Role } from '../../core/permissions.ts';
 import { refuse, type Outcome } from '../../core/outcome.ts';
 import type { Database, SqlExecutor } from '../../storage/database.ts';
@@ -17,11 +18,9 @@ export interface Membership {
   readonly role: Role;
 }
 
-const emailPattern = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
 function checkCredentials(email: string, password: string): string {
-  const normalised = email.trim().toLowerCase();
-  if (!emailPattern.test(normalised)) refuse('email_is_invalid', `"${email}" is not an email address`, { path: 'email' });
+  const normalised = normaliseEmail(email);
+  if (!isEmailAddress(normalised)) refuse('email_is_invalid', `"${email}" is not an email address`, { path: 'email' });
   if (password.length < passwordLengthMin || password.length > passwordLengthMax) {
     refuse('value_is_not_allowed', `A password has ${passwordLengthMin} to ${passwordLengthMax} characters`, { path: 'password' });
   }
@@ -58,7 +57,7 @@ export async function addUser(database: Database, organisationId: bigint, input:
 
 /** Checks an email and password; unknown emails cost the same time as wrong passwords. */
 export async function authenticate(executor: SqlExecutor, email: string, password: string): Promise<User | null> {
-  const normalised = email.trim().toLowerCase();
+  const normalised = normaliseEmail(email);
   const [user] = await executor.query<{ id: bigint; password_hash: string }>('select id, password_hash from app_user where email = $1', [normalised]);
   const matches = await verifyPassword(password, user?.password_hash ?? decoyPasswordHash);
   return user && matches ? { id: user.id, email: normalised } : null;
