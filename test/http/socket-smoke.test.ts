@@ -25,7 +25,7 @@ describe('server over a listening socket (PGlite in memory)', () => {
     await server.stop();
   });
 
-  it('answers health, signs in with a cookie, requires the CSRF token on writes, and signs out', async () => {
+  it('answers health, signs in with a cookie, requires the CSRF token on writes and on signing out, and signs out', async () => {
     expect(await (await fetch(`${base}/api/health`)).json()).toEqual({ status: 'ok', database: 'pglite' });
     const signIn = await fetch(`${base}/api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'Owner@Example.org', password }) });
     expect(signIn.status).toBe(200);
@@ -43,7 +43,10 @@ describe('server over a listening socket (PGlite in memory)', () => {
     expect(((await withoutCsrf.json()) as { error: { code: string } }).error.code).toBe('csrf_token_invalid');
     const withCsrf = await fetch(`${base}/api/v1/orgs/smoke/accounts`, { method: 'POST', headers: { cookie: sessionCookie, 'content-type': 'application/json', 'x-csrf-token': session.csrf_token }, body });
     expect(withCsrf.status).toBe(201);
-    expect((await fetch(`${base}/api/v1/session`, { method: 'DELETE', headers: { cookie: sessionCookie } })).status).toBe(204);
+    const signOutWithoutCsrf = await fetch(`${base}/api/v1/session`, { method: 'DELETE', headers: { cookie: sessionCookie } });
+    expect([signOutWithoutCsrf.status, ((await signOutWithoutCsrf.json()) as { error: { code: string } }).error.code]).toEqual([403, 'csrf_token_invalid']);
+    expect((await fetch(`${base}/api/v1/orgs/smoke/accounts`, { headers: { cookie: sessionCookie } })).status).toBe(200);
+    expect((await fetch(`${base}/api/v1/session`, { method: 'DELETE', headers: { cookie: sessionCookie, 'x-csrf-token': session.csrf_token } })).status).toBe(204);
     expect((await fetch(`${base}/api/v1/orgs/smoke/accounts`, { headers: { cookie: sessionCookie } })).status).toBe(401);
   });
 

@@ -2,7 +2,7 @@ import { Type } from 'typebox';
 import type { FastifyInstance } from 'fastify';
 import { authenticate, membershipsOf } from '../../services/access/users.ts';
 import { closeSession, openSession, sessionLifetimeHours } from '../../services/access/sessions.ts';
-import { sessionCookieName, sessionHintCookieName } from '../authentication.ts';
+import { csrfHeaderName, sessionCookieName, sessionHintCookieName } from '../authentication.ts';
 import { sendRefusal } from '../error-handler.ts';
 import { signInAttemptsMax, signInAttemptsPerAddressMax, signInWindowMs } from '../http-limits.ts';
 import { normaliseEmail } from '../../core/email-address.ts';
@@ -85,6 +85,10 @@ export async function sessionRoutes(app: FastifyInstance, options: RouteOptions)
 
   app.delete('/session', { schema: { tags: ['session'], summary: 'Sign out', response: { 204: Type.Null(), ...errorResponses } } }, async (request, reply) => {
     const principal = request.principal;
+    // Like every other write made with the session cookie: another site must not sign the user out.
+    if (principal?.kind === 'session' && request.headers[csrfHeaderName] !== principal.csrfToken) {
+      return sendRefusal(reply, { code: 'csrf_token_invalid', message: 'Send the X-CSRF-Token header given at sign-in' });
+    }
     if (principal?.kind === 'session') await closeSession(database, principal.sessionSecret);
     reply.clearCookie(sessionCookieName, { path: '/' });
     reply.clearCookie(sessionHintCookieName, { path: '/' });
