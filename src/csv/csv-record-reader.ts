@@ -3,6 +3,7 @@ import { CsvError, parse } from 'csv-parse';
 import type { Fields } from '../core/ledger-rows.ts';
 import { refuse, RefusalError, type Refusal } from '../core/outcome.ts';
 import type { CsvFormat } from './csv-formats.ts';
+import { restoreNeutralisedFormula } from './spreadsheet-formula.ts';
 
 /**
  * The longest record accepted, in characters. A record is at most a few fields of
@@ -126,7 +127,8 @@ export async function* readCsvRecords(input: Readable, format: CsvFormat, onByte
       },
       on_record: (fields: Record<string, string>, context: { lines: number }): CsvRecord => ({
         line: lines.recordStart(Object.values(fields), context.lines),
-        fields,
+        // Undoes the quote export puts in front of a would-be formula, so export and import agree.
+        fields: Object.fromEntries(Object.entries(fields).map(([column, value]) => [column, restoreNeutralisedFormula(value)])),
       }),
     }),
   );
