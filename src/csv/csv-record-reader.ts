@@ -4,6 +4,7 @@ import type { Fields } from '../core/ledger-rows.ts';
 import { refuse, RefusalError, type Refusal } from '../core/outcome.ts';
 import type { CsvFormat } from './csv-formats.ts';
 import { restoreNeutralisedFormula } from './spreadsheet-formula.ts';
+import { utf8CheckedStream } from './utf8-stream.ts';
 
 /**
  * The longest record accepted, in characters. A record is at most a few fields of
@@ -115,7 +116,8 @@ export async function* readCsvRecords(input: Readable, format: CsvFormat, onByte
   let problem: Refusal | null = null;
   // Both callbacks run as the parser reads, in file order. A parse error discards records parsed
   // but not yet taken, so the header and the line count are kept here, not where records are taken.
-  const parser = input.pipe(
+  const checked = input.pipe(utf8CheckedStream(format.fileName));
+  const parser = checked.pipe(
     parse({
       bom: true,
       skip_empty_lines: true,
@@ -134,6 +136,7 @@ export async function* readCsvRecords(input: Readable, format: CsvFormat, onByte
   );
   // A failing source (a file that cannot be read) must end the parse rather than leave it waiting.
   input.once('error', (error) => parser.destroy(error));
+  checked.once('error', (error) => parser.destroy(error));
   try {
     for await (const record of parser as AsyncIterable<CsvRecord>) {
       if (problem) throw new RefusalError(problem);
@@ -146,6 +149,7 @@ export async function* readCsvRecords(input: Readable, format: CsvFormat, onByte
   } finally {
     // Also on an early stop (a bad row found by the caller), so no file stays open.
     parser.destroy();
+    checked.destroy();
     input.destroy();
   }
   if (problem) throw new RefusalError(problem);
