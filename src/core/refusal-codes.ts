@@ -87,6 +87,8 @@ export const refusalCatalogue = {
   idempotency_key_reused: { kind: 'unprocessable', description: 'The Idempotency-Key was already used with a different request body.' },
   idempotency_key_in_progress: { kind: 'conflict', description: 'A request with this Idempotency-Key is still running; retry shortly.' },
   idempotency_key_is_invalid: { kind: 'invalid', description: 'The Idempotency-Key must be 1 to 255 visible characters.' },
+  text_is_not_utf8: { kind: 'invalid', description: 'The CSV file or request body has bytes that are not UTF-8 (the file, line and column, or the byte offset, are named).' },
+  body_is_too_deep: { kind: 'invalid', description: 'The JSON body nests arrays and objects deeper than the limit.' },
 } as const satisfies Record<string, { kind: RefusalKind; description: string }>;
 
 export type RefusalCode = keyof typeof refusalCatalogue;

@@ -87,6 +87,8 @@ export const refusalMessagesFr: Readonly<Record<RefusalCode, RefusalMessageFr>> 
   citus_is_not_installed: 'La base de données n’a pas l’extension Citus : ses tables ne peuvent pas être distribuées (tally migrate --distribute).',
   table_is_placed_otherwise: 'Une table de la grappe Citus est placée autrement que le prévoit Tally (autre colonne de distribution, autre colocalisation, ou table de référence).',
   idempotency_key_is_invalid: 'L’Idempotency-Key doit avoir de 1 à 255 caractères visibles.',
+  text_is_not_utf8: 'Le texte n’est pas en UTF-8 (fichier, ligne et colonne, ou position de l’octet indiqués); enregistrez-le en UTF-8.',
+  body_is_too_deep: 'Le JSON de la demande imbrique tableaux et objets plus profondément que la limite.',
 };
 
 /** A failure on the server's side, not a refusal: said in French too. */

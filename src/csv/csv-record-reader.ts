@@ -3,6 +3,8 @@ import { CsvError, parse } from 'csv-parse';
 import type { Fields } from '../core/ledger-rows.ts';
 import { refuse, RefusalError, type Refusal } from '../core/outcome.ts';
 import type { CsvFormat } from './csv-formats.ts';
+import { restoreNeutralisedFormula } from './spreadsheet-formula.ts';
+import { utf8CheckedStream } from './utf8-stream.ts';
 
 /**
  * The longest record accepted, in characters. A record is at most a few fields of
@@ -114,7 +116,8 @@ export async function* readCsvRecords(input: Readable, format: CsvFormat, onByte
   let problem: Refusal | null = null;
   // Both callbacks run as the parser reads, in file order. A parse error discards records parsed
   // but not yet taken, so the header and the line count are kept here, not where records are taken.
-  const parser = input.pipe(
+  const checked = input.pipe(utf8CheckedStream(format.fileName));
+  const parser = checked.pipe(
     parse({
       bom: true,
       skip_empty_lines: true,
@@ -126,12 +129,14 @@ export async function* readCsvRecords(input: Readable, format: CsvFormat, onByte
       },
       on_record: (fields: Record<string, string>, context: { lines: number }): CsvRecord => ({
         line: lines.recordStart(Object.values(fields), context.lines),
-        fields,
+        // Undoes the quote export puts in front of a would-be formula, so export and import agree.
+        fields: Object.fromEntries(Object.entries(fields).map(([column, value]) => [column, restoreNeutralisedFormula(value)])),
       }),
     }),
   );
   // A failing source (a file that cannot be read) must end the parse rather than leave it waiting.
   input.once('error', (error) => parser.destroy(error));
+  checked.once('error', (error) => parser.destroy(error));
   try {
     for await (const record of parser as AsyncIterable<CsvRecord>) {
       if (problem) throw new RefusalError(problem);
@@ -144,6 +149,7 @@ export async function* readCsvRecords(input: Readable, format: CsvFormat, onByte
   } finally {
     // Also on an early stop (a bad row found by the caller), so no file stays open.
     parser.destroy();
+    checked.destroy();
     input.destroy();
   }
   if (problem) throw new RefusalError(problem);

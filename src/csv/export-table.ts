@@ -1,7 +1,7 @@
 import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { stringify } from 'csv-stringify';
 import { assert } from '../core/assert.ts';
+import { csvWriter } from './csv-writer.ts';
 import { exportPageRowsMax } from '../core/limits.ts';
 import type { TallyContext } from '../services/context.ts';
 import type { SqlExecutor } from '../storage/database.ts';
@@ -47,7 +47,7 @@ export async function exportCsvTable(context: TallyContext, table: ExportTable, 
         yield record;
       }
     }
-    await pipeline(Readable.from(counted()), stringify({ header: true, columns: [...exportFormats[table].columns] }), output, { end: options.endOutput ?? true });
+    await pipeline(Readable.from(counted()), csvWriter(exportFormats[table].columns), output, { end: options.endOutput ?? true });
     return { rowsWritten };
   });
 }

@@ -1,6 +1,6 @@
 import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { stringify } from 'csv-stringify';
+import { csvWriter } from './csv-writer.ts';
 import { exportPageRowsMax } from '../core/limits.ts';
 import { formatAmountMinor } from '../core/money.ts';
 import type { TallyContext } from '../services/context.ts';
@@ -15,7 +15,7 @@ export const auditEventColumns = ['at', 'action', 'actor', 'source', 'run_id', '
 async function writeCsv(context: TallyContext, columns: readonly string[], output: Writable, records: (transaction: Parameters<Parameters<TallyContext['database']['transaction']>[0]>[0]) => AsyncGenerator<string[]>): Promise<void> {
   await context.database.transaction(async (transaction) => {
     await transaction.query('set transaction isolation level repeatable read, read only');
-    await pipeline(Readable.from(records(transaction)), stringify({ header: true, columns: [...columns] }), output);
+    await pipeline(Readable.from(records(transaction)), csvWriter(columns), output);
   });
 }
 

@@ -10,6 +10,7 @@ import { installAuthentication } from './authentication.ts';
 import { ErrorResponse } from './schemas.ts';
 import { installErrorHandling, sendRefusal } from './error-handler.ts';
 import { installTextSafety } from './text-safety.ts';
+import { installJsonBodyParser } from './json-body.ts';
 import { importUploadBytesMax, requestBodyBytesMax } from './http-limits.ts';
 import { installIdempotency } from './idempotency.ts';
 import { installOrganisationScope, type GuardedRoute } from './organisation-scope.ts';
@@ -79,6 +80,7 @@ export async function buildApp(options: AppOptions): Promise<TallyApp> {
   app.addSchema(ErrorResponse);
 
   installErrorHandling(app);
+  installJsonBodyParser(app);
   installTextSafety(app);
   installAuthentication(app, options.database);
   const guardedRoutes = installOrganisationScope(app, options.database);

@@ -20,3 +20,9 @@ export const idempotencyWaitMs = 10_000;
 export const idempotencyKeyLengthMax = 255;
 /** A key still in progress after this long belongs to a request whose process died; a retry takes it over. */
 export const idempotencyAbandonedAfterSeconds = 300;
+/**
+ * How deep a JSON body may nest arrays and objects. Tally's deepest body (an invoice's items) is
+ * three levels; checks that walk a body recurse once per level, so the bound keeps them far
+ * from the stack's end whatever a client sends.
+ */
+export const jsonDepthMax = 32;

@@ -62,5 +62,15 @@ for (const dialect of dialects) {
       const response = await http.request('POST', '/imports', { accounts: 'x' });
       expect(response.statusCode).toBe(415);
     });
+
+    it('neutralises would-be formulas in the list downloads too (one writer for every CSV file)', async () => {
+      const response = await upload({
+        'accounts.csv': 'account_id,owner_name\n@F-1,"=HYPERLINK(""http://evil.example"")"\n',
+        'receipts.csv': 'receipt_id,account_id,date,kind,amount\n+F-P,@F-1,2026-09-02,credit,5\n',
+      });
+      expect(response.statusCode).toBe(200);
+      const unreconciled = await http.request('GET', '/unreconciled.csv?search=evil', undefined, { role: 'accountant' });
+      expect(unreconciled.body).toContain(`'@F-1,"'=HYPERLINK(""http://evil.example"")",'+F-P,credit,2026-09-02,5.00,5.00\n`);
+    });
   });
 }

@@ -113,6 +113,41 @@ for (const dialect of dialects) {
       expect(await exportText(context, 'statuses')).toBe('document_id,kind,amount,allocated,status\nR-1,credit,1500,0,none\n');
     });
 
+    it('neutralises would-be spreadsheet formulas in every cell it writes, and imports them back as they were stored', async () => {
+      const organisation = unwrap(await createOrganisation(test.database, { slug: uniqueSlug('formula') }));
+      const context = { database: test.database, organisation, actor };
+      // A file as export writes it: "''=1" is the name "'=1", which itself starts with the spreadsheet's text quote.
+      unwrap(await importCsvFiles(context, [
+        csvInputFileOfText('accounts.csv', [
+          'account_id,owner_name,owner_email',
+          '"=HYPERLINK(""http://evil.example"",""x"")",+cmd|\' /C calc\'!A0,+tag@example.org',
+          '-A-2,\'\'=1,plain@example.org',
+          'A-3,-10.00,',
+        ].join('\n')),
+        csvInputFileOfText('receipts.csv', 'receipt_id,account_id,date,kind,amount\n=R-1,-A-2,2026-01-05,credit,12.50\n'),
+      ]));
+      const accounts = await exportText(context, 'accounts');
+      expect(accounts.split('\n')).toEqual([
+        'account_id,owner_name,owner_email',
+        '"\'=HYPERLINK(""http://evil.example"",""x"")",\'+cmd|\' /C calc\'!A0,\'+tag@example.org',
+        '\'-A-2,\'\'=1,plain@example.org',
+        // A plain decimal number stays a number, even in a text column.
+        'A-3,-10.00,',
+        '',
+      ]);
+      expect(await exportText(context, 'receipts')).toContain("'=R-1,'-A-2,2026-01-05,credit,12.50,,,false\n");
+      expect(await exportText(context, 'statuses')).toContain("'=R-1,credit,12.50,0.00,none\n");
+
+      const folder = await exportFolder(context, 'formulas');
+      const copy = unwrap(await importCsvFolder(test.database, { slug: uniqueSlug('formula-copy'), actor }, folder));
+      const copyContext = { database: test.database, organisation: copy.organisation, actor };
+      for (const table of exportTables) expect(await exportText(copyContext, table), table).toBe(await exportText(context, table));
+      const [stored] = await test.database.query<{ external_id: string; owner_name: string }>(
+        `select external_id, owner_name from account where org_id = $1 and external_id like '-%'`, [copy.organisation.id],
+      );
+      expect(stored).toEqual({ external_id: '-A-2', owner_name: "'=1" });
+    });
+
     it('the expected golden files are what a fresh import exports', async () => {
       const context = await importHappy();
       expect(await exportText(context, 'statuses', { pageRowsMax: 3 })).toBe(await readFile(csvFixtures.happyExpectedStatuses, 'utf8'));
