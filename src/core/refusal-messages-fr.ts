@@ -87,6 +87,7 @@ export const refusalMessagesFr: Readonly<Record<RefusalCode, RefusalMessageFr>> 
   citus_is_not_installed: 'La base de données n’a pas l’extension Citus : ses tables ne peuvent pas être distribuées (tally migrate --distribute).',
   table_is_placed_otherwise: 'Une table de la grappe Citus est placée autrement que le prévoit Tally (autre colonne de distribution, autre colocalisation, ou table de référence).',
   idempotency_key_is_invalid: 'L’Idempotency-Key doit avoir de 1 à 255 caractères visibles.',
+  database_unavailable: 'La base de données est injoignable ou a coupé la connexion; réessayez après le délai de Retry-After (une écriture coupée pendant sa validation a pu être appliquée : réessayez-la avec la même Idempotency-Key).',
 };
 
 /** A failure on the server's side, not a refusal: said in French too. */

@@ -66,7 +66,10 @@ export function startJobWorker(database: Database, handler: JobHandler, options:
         options.onError?.(error, { organisationId: 0n, jobId: 0n, kind: 'reconcile', runId: null, attempts: 0 });
       }
       if (job) {
-        await runOne(job);
+        // runOne's own error path writes to the database; if that fails too (the database is
+        // gone), the loop must live on rather than reject and end the process.
+        const claimed = job;
+        await runOne(claimed).catch((error: unknown) => options.onError?.(error, claimed));
         continue;
       }
       await new Promise<void>((resolve) => {
