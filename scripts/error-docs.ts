@@ -13,6 +13,7 @@ const kindMeanings: Record<RefusalKind, string> = {
   too_large: 'The request is larger than its limit.',
   unsupported: 'The request is in a format this route does not accept.',
   unprocessable: 'The request is well formed but cannot be applied as sent.',
+  unavailable: 'The server cannot do the work now (its database is unreachable, or the work ran past its time bound); retry after the `Retry-After` seconds.',
 };
 
 /** docs/errors.md, generated from the catalogue so the two cannot drift (a test compares them). */

@@ -16,6 +16,7 @@ export const exitCodes = {
   too_large: 65,
   unsupported: 65,
   unprocessable: 67,
+  unavailable: 69, // EX_UNAVAILABLE: the database cannot be reached; try again later.
   usage: 64, // EX_USAGE: the command line itself is wrong.
   internal: 70, // EX_SOFTWARE: a bug; the message and stack go to standard error.
 } as const satisfies Record<RefusalKind | 'ok' | 'usage' | 'internal', number>;

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { CliRefusal, reportRefusal } from './cli-output.ts';
 import { exitCodes } from './exit-codes.ts';
+import { DatabaseUnavailableError } from '../storage/database.ts';
 import { registerMigrateCommand } from './commands/migrate-command.ts';
 import { registerReconcileCommands } from './commands/reconcile-commands.ts';
 import { registerAccountCommands } from './commands/account-commands.ts';
@@ -29,6 +30,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   } catch (error) {
     if (error instanceof CliRefusal) return reportRefusal(error.refusal);
     if (error instanceof CommanderError) return error.exitCode === 0 ? exitCodes.ok : exitCodes.usage;
+    if (error instanceof DatabaseUnavailableError) return reportRefusal({ code: 'database_unavailable', message: error.message });
     process.stderr.write(`internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     return exitCodes.internal;
   }

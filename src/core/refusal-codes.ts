@@ -4,7 +4,7 @@
  * maps a kind to a status and the command line to an exit code, in one place each.
  * docs/errors.md documents every code; a test checks that the two agree.
  */
-export const refusalKinds = ['invalid', 'not_found', 'conflict', 'forbidden', 'unauthorized', 'rate_limited', 'too_large', 'unsupported', 'unprocessable'] as const;
+export const refusalKinds = ['invalid', 'not_found', 'conflict', 'forbidden', 'unauthorized', 'rate_limited', 'too_large', 'unsupported', 'unprocessable', 'unavailable'] as const;
 export type RefusalKind = (typeof refusalKinds)[number];
 
 export const refusalCatalogue = {
@@ -89,6 +89,7 @@ export const refusalCatalogue = {
   idempotency_key_is_invalid: { kind: 'invalid', description: 'The Idempotency-Key must be 1 to 255 visible characters.' },
   text_is_not_utf8: { kind: 'invalid', description: 'The CSV file or request body has bytes that are not UTF-8 (the file, line and column, or the byte offset, are named).' },
   body_is_too_deep: { kind: 'invalid', description: 'The JSON body nests arrays and objects deeper than the limit.' },
+  database_unavailable: { kind: 'unavailable', description: 'The database cannot be reached or dropped the connection; retry after the Retry-After seconds (a write cut off while committing may have been applied: retry it with the same Idempotency-Key).' },
 } as const satisfies Record<string, { kind: RefusalKind; description: string }>;
 
 export type RefusalCode = keyof typeof refusalCatalogue;

@@ -89,6 +89,7 @@ export const refusalMessagesFr: Readonly<Record<RefusalCode, RefusalMessageFr>> 
   idempotency_key_is_invalid: 'L’Idempotency-Key doit avoir de 1 à 255 caractères visibles.',
   text_is_not_utf8: 'Le texte n’est pas en UTF-8 (fichier, ligne et colonne, ou position de l’octet indiqués); enregistrez-le en UTF-8.',
   body_is_too_deep: 'Le JSON de la demande imbrique tableaux et objets plus profondément que la limite.',
+  database_unavailable: 'La base de données est injoignable ou a coupé la connexion; réessayez après le délai de Retry-After (une écriture coupée pendant sa validation a pu être appliquée : réessayez-la avec la même Idempotency-Key).',
 };
 
 /** A failure on the server's side, not a refusal: said in French too. */

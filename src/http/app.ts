@@ -11,6 +11,7 @@ import { ErrorResponse } from './schemas.ts';
 import { installErrorHandling, sendRefusal } from './error-handler.ts';
 import { installTextSafety } from './text-safety.ts';
 import { installJsonBodyParser } from './json-body.ts';
+import { apiDocsContentSecurityPolicy, installSecurityHeaders } from './security-headers.ts';
 import { importUploadBytesMax, requestBodyBytesMax } from './http-limits.ts';
 import { installIdempotency } from './idempotency.ts';
 import { installOrganisationScope, type GuardedRoute } from './organisation-scope.ts';
@@ -53,6 +54,7 @@ export async function buildApp(options: AppOptions): Promise<TallyApp> {
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  installSecurityHeaders(app);
   await app.register(cookie);
   await app.register(rateLimit, { global: false });
   await app.register(multipart, { limits: { fileSize: importUploadBytesMax, files: 10, fields: 10 } });
@@ -76,7 +78,7 @@ export async function buildApp(options: AppOptions): Promise<TallyApp> {
       security: [{ apiToken: [] }, { session: [] }],
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: apiDocsContentSecurityPolicy });
   app.addSchema(ErrorResponse);
 
   installErrorHandling(app);

@@ -5,6 +5,8 @@ import { httpStatusOfRefusal } from './http-status.ts';
 import { refusalMessageIn } from '../core/refusal-language.ts';
 import { internalErrorMessageFr } from '../core/refusal-messages-fr.ts';
 import { answerLanguage } from './language.ts';
+import { DatabaseUnavailableError } from '../storage/database.ts';
+import { databaseUnavailableRetryAfterSeconds } from './http-limits.ts';
 
 /**
  * Sends a refusal as `{ error: { code, message, details } }` with its kind's status, its message
@@ -47,6 +49,11 @@ interface ValidationIssue {
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError & { validation?: ValidationIssue[]; validationContext?: string }, request, reply) => {
     if (error instanceof RefusalError) return sendRefusal(reply, error.refusal);
+    if (error instanceof DatabaseUnavailableError) {
+      request.log.warn({ err: error.cause }, 'the database is unavailable');
+      reply.header('retry-after', String(databaseUnavailableRetryAfterSeconds));
+      return sendRefusal(reply, { code: 'database_unavailable', message: 'The database is unavailable; retry in a few seconds' });
+    }
     if (error.validation) {
       const issue = error.validation[0]!;
       const missing = typeof issue.params.missingProperty === 'string' ? issue.params.missingProperty : undefined;

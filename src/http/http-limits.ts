@@ -18,6 +18,8 @@ export const idempotencyKeyRetentionHours = 48;
 /** How long a request waits for a concurrent request with the same Idempotency-Key to finish. */
 export const idempotencyWaitMs = 10_000;
 export const idempotencyKeyLengthMax = 255;
+/** Seconds a client is asked to wait (Retry-After) when the database is unreachable. */
+export const databaseUnavailableRetryAfterSeconds = 5;
 /** A key still in progress after this long belongs to a request whose process died; a retry takes it over. */
 export const idempotencyAbandonedAfterSeconds = 300;
 /**

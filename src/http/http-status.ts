@@ -11,6 +11,7 @@ export const httpStatusOfKind: Readonly<Record<RefusalKind, number>> = {
   unsupported: 415,
   unprocessable: 422,
   rate_limited: 429,
+  unavailable: 503,
 };
 
 export function httpStatusOfRefusal(code: RefusalCode): number {

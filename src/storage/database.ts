@@ -57,3 +57,34 @@ export async function transactionRolledBack<T>(database: Database, work: (transa
   }
   throw new Error('unreachable: the dry-run transaction always throws');
 }
+
+/**
+ * The database cannot be reached or dropped the connection (a restart, a failover, an
+ * administrator's pg_terminate_backend). The work may or may not have committed if the loss came
+ * during COMMIT; the caller is told to retry later (HTTP 503 database_unavailable), and the
+ * process lives on: the pool replaces the broken connection.
+ */
+export class DatabaseUnavailableError extends Error {
+  override readonly name = 'DatabaseUnavailableError';
+  constructor(override readonly cause: unknown) {
+    super(`the database is unavailable: ${cause instanceof Error ? cause.message : String(cause)}`);
+  }
+}
+
+/**
+ * SQLSTATEs and socket errors that mean the connection, not the statement, failed: class 08
+ * (connection exception), 57P01-57P03 (the server shut down, crashed, or is starting), 53300 (no
+ * connection slot), and the network errors Node reports.
+ */
+const connectionLossSqlStates = new Set(['57P01', '57P02', '57P03', '53300']);
+const connectionLossSocketCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+/** node-postgres reports a closed socket by message only. */
+const connectionLossMessages = [/^Connection terminated/, /not queryable/, /timeout exceeded when trying to connect/, /^Connection ended/];
+
+export function isConnectionLoss(error: unknown): boolean {
+  if (error instanceof DatabaseUnavailableError) return true;
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && (code.startsWith('08') || connectionLossSqlStates.has(code) || connectionLossSocketCodes.has(code))) return true;
+  return connectionLossMessages.some((pattern) => pattern.test(error.message));
+}

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { transactionAttemptsMax } from '../core/limits.ts';
 import type { Database, SqlExecutor } from './database.ts';
-import { isSqlError, retryableSqlStates } from './database.ts';
+import { DatabaseUnavailableError, isConnectionLoss, isSqlError, retryableSqlStates } from './database.ts';
 
 const typeParsers = {
   getTypeParser(oid: number, format?: 'text' | 'binary') {
@@ -20,23 +20,39 @@ const typeParsers = {
 /** Connections per process: enough for concurrent requests, small enough for many processes. */
 export const postgresPoolSizeMax = 10;
 
+/** A lost connection becomes DatabaseUnavailableError; any other error is the statement's own. */
+function asDatabaseError(error: unknown): unknown {
+  return isConnectionLoss(error) ? new DatabaseUnavailableError(error) : error;
+}
+
 function executorOf(client: pg.Pool | pg.PoolClient): SqlExecutor {
   return {
     async query<Row>(sql: string, params: readonly unknown[] = []) {
-      const result = await client.query({ text: sql, values: params as unknown[], types: typeParsers });
-      return result.rows as Row[];
+      try {
+        const result = await client.query({ text: sql, values: params as unknown[], types: typeParsers });
+        return result.rows as Row[];
+      } catch (error) {
+        throw asDatabaseError(error);
+      }
     },
     async executeScript(sql: string) {
-      await client.query(sql);
+      try {
+        await client.query(sql);
+      } catch (error) {
+        throw asDatabaseError(error);
+      }
     },
   };
 }
 
 export async function openPostgresDatabase(connectionString: string, poolSize = postgresPoolSizeMax): Promise<Database> {
   const pool = new pg.Pool({ connectionString, max: poolSize });
-  // A failed idle connection must not crash the process; the next query gets a fresh one.
+  // A failed idle connection must not crash the process; the pool drops it and the next query
+  // gets a fresh one.
   pool.on('error', () => {});
-  await pool.query('select 1');
+  await pool.query('select 1').catch((error: unknown) => {
+    throw asDatabaseError(error);
+  });
   const executor = executorOf(pool);
   return {
     dialect: 'postgres',
@@ -44,18 +60,33 @@ export async function openPostgresDatabase(connectionString: string, poolSize = 
     executeScript: executor.executeScript,
     async transaction(work) {
       for (let attempt = 1; ; attempt += 1) {
-        const client = await pool.connect();
+        const client = await pool.connect().catch((error: unknown) => {
+          throw asDatabaseError(error);
+        });
+        // A checked-out client has no listener of its own: a connection dropped between two
+        // statements (or right after a FATAL error) emits 'error', which would end the process.
+        // The loss is remembered, the work's next statement fails, and the client is destroyed.
+        let lost: unknown = null;
+        const onLost = (error: unknown) => {
+          lost ??= error;
+        };
+        client.on('error', onLost);
+        let broken = false;
         try {
           await client.query('begin');
           const result = await work(executorOf(client));
           await client.query('commit');
           return result;
         } catch (error) {
-          await client.query('rollback').catch(() => {});
+          broken = lost !== null || isConnectionLoss(error);
+          if (!broken) await client.query('rollback').catch(() => {});
           if (isSqlError(error) && retryableSqlStates.has(error.code ?? '') && attempt < transactionAttemptsMax) continue;
-          throw error;
+          throw asDatabaseError(error);
         } finally {
-          client.release();
+          client.removeListener('error', onLost);
+          // A broken connection is destroyed rather than handed to the next request; the pool's
+          // own listener, attached again on release, absorbs what the dying socket still emits.
+          client.release(broken ? new Error('the connection was lost') : undefined);
         }
       }
     },
