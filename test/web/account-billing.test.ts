@@ -51,6 +51,27 @@ async function seedBilling(database: Database): Promise<bigint> {
   return organisation.id;
 }
 
+/** The page's globals, typed for the functions run inside the page (the tests compile without the DOM library). */
+interface PageRect {
+  readonly top: number;
+  readonly bottom: number;
+  readonly left: number;
+}
+interface PageElement {
+  readonly parentElement: PageElement | null;
+  readonly tagName: string;
+  readonly className: string;
+  getBoundingClientRect(): PageRect;
+  querySelector(selector: string): PageElement | null;
+  closest(selector: string): PageElement | null;
+  getAttribute(name: string): string | null;
+}
+interface PageGlobals {
+  readonly window: { scrollTo(options: { top: number }): void; readonly scrollY: number; readonly innerHeight: number };
+  readonly document: { readonly documentElement: PageElement & { readonly scrollHeight: number }; readonly activeElement: PageElement | null; querySelector(selector: string): PageElement | null; elementFromPoint(x: number, y: number): PageElement | null };
+  getComputedStyle(element: PageElement): { readonly overflowX: string; readonly overflowY: string };
+}
+
 describe('document table layout', () => {
   it('puts a gap row of the right height before, between and after the rendered rows', () => {
     const rows = [
@@ -104,34 +125,35 @@ describe.skipIf(!chromiumPresent)('client billing in Chromium', () => {
   const rowOf = (documentId: string) => page.locator(`tr[data-document="${documentId}"]`);
   const statusOf = (documentId: string) => rowOf(documentId).locator('.status').getAttribute('data-status');
 
+  /** The page's own scrolling: the window, not a box inside it. */
+  const scrollWindowTo = (topPx: number) => page.evaluate((top) => (globalThis as unknown as PageGlobals).window.scrollTo({ top }), topPx);
+  const windowScrollY = () => page.evaluate(() => (globalThis as unknown as PageGlobals).window.scrollY);
+  const pageHeight = () => page.evaluate(() => (globalThis as unknown as PageGlobals).document.documentElement.scrollHeight);
+
   /**
-   * No blank band where rows should be: just under the sticky header and at the bottom of the
-   * scrolled box, the element on screen belongs to a rendered document (not to a gap row). Gap rows
-   * of the wrong height, or a window of rows computed for another scroll position, would show blank.
+   * No blank band where rows should be: just under the sticky header, in the middle and at the
+   * bottom of the window (or of the table, when its end is in view), the element on screen belongs
+   * to a rendered document (not to a gap row). Gap rows of the wrong height, or a window of rows
+   * computed for another scroll position, would show blank.
    */
-  async function rowsFillTheView(scroller: Locator): Promise<boolean> {
-    return scroller.evaluate((element) => {
-      element.scrollIntoView({ block: 'nearest' });
-      const box = element.getBoundingClientRect();
-      // The header cells stick to the top of the box (the row group itself scrolls away).
-      const headerBottom = element.querySelector('thead th')!.getBoundingClientRect().bottom;
-      const bottom = Math.min(box.bottom, element.ownerDocument.defaultView!.innerHeight) - 4;
+  async function rowsFillTheView(): Promise<boolean> {
+    return page.evaluate(() => {
+      const { window, document } = globalThis as unknown as PageGlobals;
+      const table = document.querySelector('table.document-table')!;
+      const box = table.getBoundingClientRect();
+      const headerBottom = table.querySelector('thead th')!.getBoundingClientRect().bottom;
+      const bottom = Math.min(box.bottom, window.innerHeight) - 4;
       const x = box.left + 60;
-      return [headerBottom + 4, (headerBottom + bottom) / 2, bottom].every((y) => {
-        const hit = element.ownerDocument.elementFromPoint(x, y);
-        return Boolean(hit?.closest('tbody[data-index]'));
-      });
+      return [headerBottom + 4, (headerBottom + bottom) / 2, bottom].every((y) => Boolean(document.elementFromPoint(x, y)?.closest('tbody[data-index]')));
     });
   }
 
-  const scrollTo = (scroller: Locator, topPx: number) => scroller.evaluate((element, top) => element.scrollTo({ top }), topPx);
-
-  /** The scrolled box's content height once rendering and measuring have stopped changing it. */
-  async function settledScrollHeight(scroller: Locator): Promise<number> {
+  /** The page's height once rendering and measuring have stopped changing it. */
+  async function settledPageHeight(): Promise<number> {
     let previous = -1;
     for (let attempt = 0; attempt < 50; attempt += 1) {
       await new Promise((resolve) => setTimeout(resolve, 100));
-      const current = await scroller.evaluate((element) => element.scrollHeight);
+      const current = await pageHeight();
       if (current === previous) return current;
       previous = current;
     }
@@ -142,7 +164,6 @@ describe.skipIf(!chromiumPresent)('client billing in Chromium', () => {
     await page.goto(`${base}/orgs/${slug}/accounts/A5000`);
     await page.getByRole('heading', { name: /Nadia Tremblay/ }).waitFor();
     const table = page.locator('table.documents');
-    const scroller = page.getByRole('region', { name: 'Documents (newest first)' });
     const newestPayment = `P-${invoicesCount - 1}`;
     await rowOf(newestPayment).waitFor();
 
@@ -158,23 +179,69 @@ describe.skipIf(!chromiumPresent)('client billing in Chromium', () => {
     // Newest first: the newest invoice and its items, then the day before's payment, invoice and items.
     const firstRows = await page.locator('tr[data-document]').evaluateAll((rows) => rows.slice(0, 5).map((row) => `${row.getAttribute('data-document')}@${row.getAttribute('aria-rowindex')}`));
     expect(firstRows).toEqual([`INV-${invoicesCount}@2`, `INV-${invoicesCount}-1@3`, `INV-${invoicesCount}-2@4`, `${newestPayment}@5`, `INV-${invoicesCount - 1}@6`]);
-    expect(await rowsFillTheView(scroller)).toBe(true);
+    expect(await rowsFillTheView()).toBe(true);
+
+    // The page scrolls, not a box of its own: no element between the table and the page clips or
+    // scrolls it, the page is as tall as 5,000 rows, and scrolling the window moves the rows under
+    // a header row that sticks to the top of the window.
+    const scrollingAncestors = await table.evaluate((element: PageElement) => {
+      const { document, getComputedStyle } = globalThis as unknown as PageGlobals;
+      const found: string[] = [];
+      for (let node = element.parentElement; node && node !== document.documentElement; node = node.parentElement) {
+        const style = getComputedStyle(node);
+        if (![style.overflowX, style.overflowY].every((overflow) => overflow === 'visible')) found.push(`${node.tagName}.${node.className}: ${style.overflowX} ${style.overflowY}`);
+      }
+      return found;
+    });
+    expect(scrollingAncestors).toEqual([]);
+    const viewportHeightPx = page.viewportSize()!.height;
+    expect(await pageHeight()).toBeGreaterThan(documentsCount * 30);
+    const headerCell = table.locator('thead th').nth(2);
+    expect((await headerCell.boundingBox())!.y).toBeGreaterThan(100);
+    await scrollWindowTo(3 * viewportHeightPx);
+    await expect.poll(windowScrollY).toBeGreaterThan(2 * viewportHeightPx);
+    await expect.poll(async () => (await headerCell.boundingBox())!.y).toBe(0);
+    await expect.poll(() => rowOf(`INV-${invoicesCount}`).count()).toBe(0);
+    await expect.poll(rowsFillTheView).toBe(true);
+    // The row under the header is one far below the first screen, numbered in its place.
+    const rowUnderHeader = await page.evaluate(() => {
+      const { document } = globalThis as unknown as PageGlobals;
+      const header = document.querySelector('table.document-table thead th')!.getBoundingClientRect();
+      return document.elementFromPoint(header.left + 60, header.bottom + 4)?.closest('tbody[data-index]')?.querySelector('tr[data-document]')?.getAttribute('aria-rowindex');
+    });
+    expect(Number(rowUnderHeader)).toBeGreaterThan(viewportHeightPx / 44);
+
+    // From the keyboard: Tab walks the rows past the first screen, the window follows the focus and
+    // the focused button is not hidden under the sticky header.
+    await scrollWindowTo(0);
+    await page.getByRole('button', { name: `Show reconciliations of INV-${invoicesCount}-1` }).focus();
+    for (let press = 0; press < 60; press += 1) await page.keyboard.press('Tab');
+    const focusedPlace = await page.evaluate(() => {
+      const { window, document } = globalThis as unknown as PageGlobals;
+      const active = document.activeElement!;
+      const box = active.getBoundingClientRect();
+      const header = document.querySelector('table.document-table thead th')!.getBoundingClientRect();
+      return { row: Number(active.closest('tr[data-document]')?.getAttribute('aria-rowindex')), inView: box.top >= header.bottom && box.bottom <= window.innerHeight, scrolled: window.scrollY > 0 };
+    });
+    expect(focusedPlace).toEqual({ row: expect.any(Number), inView: true, scrolled: true });
+    expect(focusedPlace.row).toBeGreaterThan(viewportHeightPx / 44 + 5);
+    await scrollWindowTo(0);
 
     // What is left open, and why: both sides, with how many documents each.
     expect(await page.getByTestId('open-reason').textContent()).toBe('Unallocated credits and open charges remain; reconcile the account.');
     expect(await page.getByTestId('open-counts').textContent()).toBe('Credits open: 1,250 · charges open: 2,499');
 
     // The middle of the list: another window, and still no blank band.
-    await scroller.evaluate((element) => element.scrollTo({ top: element.scrollHeight / 2 }));
+    await scrollWindowTo((await pageHeight()) / 2);
     await expect.poll(() => rowOf(newestPayment).count()).toBe(0);
-    await expect.poll(() => rowsFillTheView(scroller)).toBe(true);
+    await expect.poll(rowsFillTheView).toBe(true);
     expect(await page.locator('tr[data-document]').count()).toBeLessThan(200);
 
     // The bottom: the oldest document is the last row, number 5,001.
     const oldest = rowOf('P-OLDEST');
     await expect
       .poll(async () => {
-        await scroller.evaluate((element) => element.scrollTo({ top: element.scrollHeight }));
+        await scrollWindowTo(await pageHeight());
         return oldest.count();
       })
       .toBe(1);
@@ -197,17 +264,16 @@ describe.skipIf(!chromiumPresent)('client billing in Chromium', () => {
     expect(await panel.locator('tbody tr td').nth(3).textContent()).toBe('Import');
     expect(await panel.getByTestId('reconciliation-when').textContent()).toMatch(/20\d\d/);
     expect(await panel.getByRole('button', { name: 'Remove reconciliation of 60.00 from P-OLDEST to INV-1-1' }).count()).toBe(1);
-    // Scrolled to the end with the taller row open: its panel is in view and rows fill the box.
-    await scroller.evaluate((element) => element.scrollTo({ top: element.scrollHeight }));
-    await expect.poll(() => rowsFillTheView(scroller)).toBe(true);
+    // Scrolled to the end with the taller row open: its panel is in view and rows fill the window.
+    await scrollWindowTo(await pageHeight());
+    await expect.poll(rowsFillTheView).toBe(true);
     const panelBox = (await panel.boundingBox())!;
-    const scrollerBox = (await scroller.boundingBox())!;
-    expect(panelBox.y + panelBox.height).toBeLessThanOrEqual(scrollerBox.y + scrollerBox.height + 1);
+    expect(panelBox.y + panelBox.height).toBeLessThanOrEqual(viewportHeightPx + 1);
     // Focus stays on the "+" (now "−") after the row re-rendered.
     expect(await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { getAttribute(name: string): string | null } | null } }).document.activeElement?.getAttribute('aria-label'))).toBe('Hide reconciliations of P-OLDEST');
 
     // Far up the list again: the focused row is kept in the page, far from the window, so the focus is not lost.
-    await scrollTo(scroller, 0);
+    await scrollWindowTo(0);
     await rowOf(newestPayment).waitFor();
     expect(await oldest.count()).toBe(1);
     expect(await oldest.getAttribute('aria-rowindex')).toBe('5001');
@@ -215,15 +281,15 @@ describe.skipIf(!chromiumPresent)('client billing in Chromium', () => {
 
     // The list's height before a row far above is opened, at a place whose rows (and those a few
     // hundred pixels above, where the window moves when the list above grows) are all measured.
-    await scroller.focus();
+    await page.getByRole('heading', { name: /Nadia Tremblay/ }).click();
     const middleOffsetPx = 100_000;
-    await scrollTo(scroller, middleOffsetPx - 400);
-    await settledScrollHeight(scroller);
-    await scrollTo(scroller, middleOffsetPx);
-    const heightBeforePx = await settledScrollHeight(scroller);
+    await scrollWindowTo(middleOffsetPx - 400);
+    await settledPageHeight();
+    await scrollWindowTo(middleOffsetPx);
+    const heightBeforePx = await settledPageHeight();
 
     // A row at the top opened by click: the numbering counts both open panels.
-    await scrollTo(scroller, 0);
+    await scrollWindowTo(0);
     await page.getByRole('button', { name: `Show reconciliations of ${newestPayment}` }).click();
     const newestPanel = page.locator(`#doc-${newestPayment}-allocations`);
     await newestPanel.getByText('Not reconciled with anything yet.').waitFor();
@@ -235,17 +301,17 @@ describe.skipIf(!chromiumPresent)('client billing in Chromium', () => {
 
     // Scrolled away from it (the focus left its row, so it is not kept), the opened row is measured:
     // the list grew by its panel's height, no more, no less (an estimate would not have changed it).
-    await scroller.focus();
-    await scrollTo(scroller, middleOffsetPx);
+    await page.getByRole('heading', { name: /Nadia Tremblay/ }).click();
+    await scrollWindowTo(middleOffsetPx);
     await expect.poll(() => rowOf(newestPayment).count()).toBe(0);
-    const heightAfterPx = await settledScrollHeight(scroller);
+    const heightAfterPx = await settledPageHeight();
     expect(Math.abs(heightAfterPx - heightBeforePx - panelHeightPx)).toBeLessThanOrEqual(2);
 
-    await scrollTo(scroller, 0);
+    await scrollWindowTo(0);
     await page.getByRole('button', { name: `Hide reconciliations of ${newestPayment}` }).click();
 
     // In French: the date, payment method and amount of the oldest document, the count of documents.
-    await scroller.evaluate((element) => element.scrollTo({ top: element.scrollHeight }));
+    await scrollWindowTo(await pageHeight());
     await oldest.waitFor();
     expect(await oldest.getByTestId('document-description').textContent()).toBe('Cheque');
     await page.getByLabel('Language').selectOption('fr');

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type FocusEvent } from 'react';
-import { defaultRangeExtractor, useVirtualizer, type Range } from '@tanstack/react-virtual';
+import { defaultRangeExtractor, useWindowVirtualizer, type Range } from '@tanstack/react-virtual';
 import type { AccountStatement, StatementAllocation, StatementDocument } from '../api.ts';
 import { useI18n } from '../i18n.tsx';
 import { canReconcile } from '../allocation-editor-model.ts';
@@ -20,10 +20,12 @@ const isZero = (amount: string) => amount.replace(/[-0.]/g, '') === '';
 
 /**
  * The documents of an account, newest first, in a real table of which only the rows in view (and a
- * few beyond) are in the page, so an account with thousands of documents scrolls smoothly. The
- * table states its full row count (aria-rowcount) and each row its place (aria-rowindex); its
- * header stays in view; a document's "+" shows its reconciliations, which makes rows of varying
- * height, so every rendered document is measured.
+ * few beyond) are in the page, so an account with thousands of documents scrolls smoothly. The page
+ * itself scrolls (the table has no scrolled box of its own, like any long list on the web): the
+ * rows in view are worked out from the window's scroll position and the table's place in the page,
+ * and the header row sticks to the top of the window. The table states its full row count
+ * (aria-rowcount) and each row its place (aria-rowindex); a document's "+" shows its
+ * reconciliations, which makes rows of varying height, so every rendered document is measured.
  */
 export function DocumentTable({ org, statement, onChanged, reconciliationEnabled, linkedDocument = '' }: { org: string; statement: AccountStatement; onChanged: (notice: string) => void; reconciliationEnabled: boolean; /** A document to show: the list starts filtered to it. */ linkedDocument?: string }) {
   const { t, money, date } = useI18n();
@@ -65,29 +67,38 @@ export function DocumentTable({ org, statement, onChanged, reconciliationEnabled
       return next;
     });
 
-  const scrollRef = useRef<HTMLDivElement>(null);
+  const tableRef = useRef<HTMLTableElement>(null);
   const headRef = useRef<HTMLTableSectionElement>(null);
-  // The rows start below the header row, which is inside the scrolled box (it sticks to its top).
-  const [headHeightPx, setHeadHeightPx] = useState(documentRowEstimatePx);
+  // Where the first row starts in the page: below everything above the table and the header row.
+  // What is above changes height on its own (a notice, the run panel, the filter's count), so it is
+  // read again whenever the page's height changes, not only when this table renders.
+  const [listStartPx, setListStartPx] = useState(0);
   useLayoutEffect(() => {
-    const height = headRef.current?.offsetHeight;
-    if (height && height !== headHeightPx) setHeadHeightPx(height);
-  });
+    const measure = () => {
+      const table = tableRef.current;
+      if (!table) return;
+      const startPx = Math.round(table.getBoundingClientRect().top + window.scrollY + (headRef.current?.offsetHeight ?? 0));
+      setListStartPx((previous) => (previous === startPx ? previous : startPx));
+    };
+    measure();
+    const observer = new ResizeObserver(measure);
+    observer.observe(document.body);
+    return () => observer.disconnect();
+  }, []);
 
   // Kept rendered whatever the scroll position: the row holding the focus, the row a dialog returns it to.
   const pinned = useRef<{ focused: number | null; dialog: number | null }>({ focused: null, dialog: null });
   const rangeExtractor = useCallback((range: Range) => withPinnedIndexes(defaultRangeExtractor(range), [pinned.current.focused, pinned.current.dialog], range.count), []);
   const getItemKey = useCallback((index: number) => documents[index]?.document_id ?? index, [documents]);
-  const virtualizer = useVirtualizer({
+  const virtualizer = useWindowVirtualizer({
     count: documents.length,
-    getScrollElement: () => scrollRef.current,
     estimateSize: () => documentRowEstimatePx,
     getItemKey,
     overscan: documentRowsOverscan,
-    scrollMargin: headHeightPx,
+    scrollMargin: listStartPx,
     rangeExtractor,
   });
-  const slices = sliceWithGaps(virtualizer.getVirtualItems(), headHeightPx, headHeightPx + virtualizer.getTotalSize());
+  const slices = sliceWithGaps(virtualizer.getVirtualItems(), listStartPx, listStartPx + virtualizer.getTotalSize());
 
   const pinDialogRow = (documentId: string | null) => {
     pinned.current.dialog = documentId === null ? null : (indexById.get(documentId) ?? null);
@@ -102,7 +113,7 @@ export function DocumentTable({ org, statement, onChanged, reconciliationEnabled
   };
   useEffect(() => {
     if (!returnFocus || returnFocus.statement === statement) return;
-    const row = scrollRef.current?.querySelector(`tr[data-document="${CSS.escape(returnFocus.documentId)}"]`);
+    const row = tableRef.current?.querySelector(`tr[data-document="${CSS.escape(returnFocus.documentId)}"]`);
     const target = row?.querySelector<HTMLElement>('.actions-cell button') ?? row?.querySelector<HTMLElement>('.expander button');
     target?.focus();
     pinDialogRow(null);
@@ -123,8 +134,8 @@ export function DocumentTable({ org, statement, onChanged, reconciliationEnabled
           {t('filterShowing', { shown: documents.length, count: statement.documents.length })}
         </p>
       )}
-      <div ref={scrollRef} className="table-wrap document-scroll" role="region" aria-label={t('documents')} tabIndex={0} data-testid="document-scroll">
-        <table className="data-table documents document-table" aria-rowcount={ariaRowCountOf(documents.length, expandedIndexes.length)}>
+      <div className="table-wrap document-table-wrap" data-testid="document-table-wrap">
+        <table ref={tableRef} className="data-table documents document-table" aria-rowcount={ariaRowCountOf(documents.length, expandedIndexes.length)}>
           <caption className="visually-hidden">{t('documents')}</caption>
           <colgroup>
             <col className="column-expander" />
