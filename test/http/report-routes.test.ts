@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialects, type TestDatabase } from '../support/dialects.ts';
 import { httpFixture, type HttpFixture } from '../support/http-fixture.ts';
+import { reportLedgerFiles as ledger } from '../fixtures/report-ledger.ts';
 
 /** A multipart/form-data body with one part per file. */
 function multipart(files: Record<string, string>): { payload: string; contentType: string } {
@@ -8,27 +9,6 @@ function multipart(files: Record<string, string>): { payload: string; contentTyp
   const parts = Object.entries(files).map(([name, content]) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"; filename="${name}"\r\nContent-Type: text/csv\r\n\r\n${content}\r\n`);
   return { payload: `${parts.join('')}--${boundary}--\r\n`, contentType: `multipart/form-data; boundary=${boundary}` };
 }
-
-// Two accounts: Marie's two children (one without a birth date), Jean's child born before 2010.
-const ledger = {
-  'accounts.csv': 'account_id,owner_name\nA-1,Marie Tremblay\nA-2,Jean Roy\n',
-  'participants.csv': 'participant_id,account_id,name,birth_date\nK-1,A-1,Léa Tremblay,2018-04-02\nK-2,A-1,Noé Tremblay,\nK-3,A-2,Zoé Roy,2005-01-01\n',
-  'invoices.csv': [
-    'invoice_id,account_id,date,item_id,description,ledger_code,amount,participant_id,rl24_eligible',
-    'INV-1,A-1,2026-03-01,I-1,Daycare,SWIM,100.00,K-1,true',
-    'INV-1,A-1,2026-03-01,I-2,Daycare,,50.00,K-2,true',
-    'INV-2,A-2,2026-05-01,I-3,Camp,CAMP,40.00,K-3,true',
-  ].join('\n') + '\n',
-  'refunds.csv': 'refund_id,account_id,date,amount,method\nR-1,A-1,2026-04-01,10.00,cheque\n',
-  'receipts.csv': [
-    'receipt_id,account_id,date,kind,amount,method,reference',
-    'P-1,A-1,2026-03-02,payment,120.00,card,',
-    'P-2,A-1,2026-03-05,deposit,30.00,,',
-    'C-1,A-1,2026-04-01,cancellation,10.00,,I-1',
-    'P-3,A-2,2026-05-02,payment,40.00,cash,',
-  ].join('\n') + '\n',
-  'allocations.csv': 'receipt_id,target_id,amount\nP-1,I-1,100.00\nP-1,I-2,20.00\nC-1,R-1,10.00\nP-3,I-3,40.00\n',
-};
 
 for (const dialect of dialects) {
   describe(`Reports over HTTP on ${dialect.name}`, () => {
