@@ -90,6 +90,11 @@ export const refusalCatalogue = {
   text_is_not_utf8: { kind: 'invalid', description: 'The CSV file or request body has bytes that are not UTF-8 (the file, line and column, or the byte offset, are named).' },
   body_is_too_deep: { kind: 'invalid', description: 'The JSON body nests arrays and objects deeper than the limit.' },
   database_unavailable: { kind: 'unavailable', description: 'The database cannot be reached or dropped the connection; retry after the Retry-After seconds (a write cut off while committing may have been applied: retry it with the same Idempotency-Key).' },
+
+  // Reports.
+  report_period_is_reversed: { kind: 'invalid', description: "The report's first day comes after its last day." },
+  year_is_invalid: { kind: 'invalid', description: 'The year is not written with four digits (1900 to 9999).' },
+  instant_is_invalid: { kind: 'invalid', description: 'The instant is not ISO 8601 with a zone offset or Z, such as 2026-11-30T12:00:00Z.' },
 } as const satisfies Record<string, { kind: RefusalKind; description: string }>;
 
 export type RefusalCode = keyof typeof refusalCatalogue;

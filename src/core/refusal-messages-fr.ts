@@ -90,6 +90,9 @@ export const refusalMessagesFr: Readonly<Record<RefusalCode, RefusalMessageFr>> 
   text_is_not_utf8: 'Le texte n’est pas en UTF-8 (fichier, ligne et colonne, ou position de l’octet indiqués); enregistrez-le en UTF-8.',
   body_is_too_deep: 'Le JSON de la demande imbrique tableaux et objets plus profondément que la limite.',
   database_unavailable: 'La base de données est injoignable ou a coupé la connexion; réessayez après le délai de Retry-After (une écriture coupée pendant sa validation a pu être appliquée : réessayez-la avec la même Idempotency-Key).',
+  report_period_is_reversed: (values) => (values.from && values.to ? `Le premier jour ${values.from} vient après le dernier jour ${values.to}.` : 'Le premier jour du rapport vient après son dernier jour.'),
+  year_is_invalid: (values) => `L’année${quoted(values.text)} ne s’écrit pas avec quatre chiffres.`,
+  instant_is_invalid: (values) => `L’instant${quoted(values.text)} n’est pas au format ISO 8601 avec un fuseau, comme 2026-11-30T12:00:00Z.`,
 };
 
 /** A failure on the server's side, not a refusal: said in French too. */
