@@ -10,7 +10,3 @@ export class AssertionError extends Error {
 export function assert(condition: unknown, message: string): asserts condition {
   if (!condition) throw new AssertionError(message);
 }
-
-export function assertNever(value: never, message = 'unexpected value'): never {
-  throw new AssertionError(`${message}: ${String(value)}`);
-}

@@ -17,10 +17,6 @@ export function sideOfKind(kind: DocumentKind): DocumentSide {
   return 'none';
 }
 
-export function isCreditKind(kind: string): kind is CreditKind {
-  return (creditKinds as readonly string[]).includes(kind);
-}
-
 export const paymentMethods = ['cash', 'cheque', 'card', 'eft', 'online', 'other'] as const;
 export type PaymentMethod = (typeof paymentMethods)[number];
 

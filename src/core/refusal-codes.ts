@@ -98,4 +98,3 @@ export const refusalCatalogue = {
 } as const satisfies Record<string, { kind: RefusalKind; description: string }>;
 
 export type RefusalCode = keyof typeof refusalCatalogue;
-export const refusalCodes = Object.keys(refusalCatalogue) as RefusalCode[];

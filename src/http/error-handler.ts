@@ -1,6 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { RefusalError, type Refusal } from '../core/outcome.ts';
-import type { RefusalCode } from '../core/refusal-codes.ts';
 import { httpStatusOfRefusal } from './http-status.ts';
 import { refusalMessageIn } from '../core/refusal-language.ts';
 import { internalErrorMessageFr } from '../core/refusal-messages-fr.ts';
@@ -21,10 +20,6 @@ export function sendRefusal(reply: FastifyReply, refusal: Refusal): FastifyReply
     .header('content-language', language)
     .header('vary', 'Accept-Language')
     .send({ error: { code: refusal.code, message: refusalMessageIn(language, refusal), ...(Object.keys(details).length > 0 ? { details } : {}) } });
-}
-
-export function refusalOf(code: RefusalCode, message: string, details?: Record<string, unknown>): Refusal {
-  return { code, message, ...(details ? { details } : {}) };
 }
 
 /** Turns AJV's instancePath ("/items/2/amount") into the JSON path style of refusals ("items[2].amount"). */

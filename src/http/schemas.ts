@@ -1,4 +1,4 @@
-import { Type, type Static } from 'typebox';
+import { Type } from 'typebox';
 import { externalIdLengthMax, textLengthMax } from '../core/limits.ts';
 import { pageSizeDefault, pageSizeMax, pageSizeMin } from './http-limits.ts';
 
@@ -32,7 +32,6 @@ export const ErrorResponse = Type.Object(
   },
   { $id: 'ErrorResponse', description: 'Every error: a code from the catalogue, a message, and where (details.path)' },
 );
-export type ErrorResponseBody = Static<typeof ErrorResponse>;
 
 /** Standard error responses listed for each route in the OpenAPI document. */
 export const errorResponses = {

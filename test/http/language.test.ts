@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { refusalCodes } from '../../src/core/refusal-codes.ts';
+import { refusalCatalogue, type RefusalCode } from '../../src/core/refusal-codes.ts';
 import { refusalMessageIn } from '../../src/core/refusal-language.ts';
 import { refusalMessagesFr } from '../../src/core/refusal-messages-fr.ts';
 import { answerLanguage } from '../../src/http/language.ts';
@@ -8,7 +8,7 @@ import { httpFixture, type HttpFixture } from '../support/http-fixture.ts';
 
 describe('refusals in English and French', () => {
   it('has a French sentence for every refusal code', () => {
-    for (const code of refusalCodes) {
+    for (const code of Object.keys(refusalCatalogue) as RefusalCode[]) {
       const entry = refusalMessagesFr[code];
       const sentence = typeof entry === 'string' ? entry : entry({});
       expect([code, sentence.length > 10]).toEqual([code, true]);
