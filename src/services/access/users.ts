@@ -46,6 +46,7 @@ export async function addUser(database: Database, organisationId: bigint, input:
         }
         userId = existing!.id;
       }
+      await lockOwners(transaction, organisationId);
       await transaction.query(
         'insert into membership (org_id, user_id, role) values ($1, $2, $3) on conflict (org_id, user_id) do update set role = excluded.role',
         [organisationId, userId, input.role],
@@ -85,12 +86,22 @@ export async function listMembers(executor: SqlExecutor, organisationId: bigint)
   return rows.map((row) => ({ userId: row.user_id, email: row.email, role: row.role }));
 }
 
+/**
+ * Locks the organisation's owners' memberships before a change of members, so two changes at once
+ * are made one after the other and the second sees the first: two owners demoting each other at the
+ * same moment cannot leave none. The database refuses any statement that leaves no owner
+ * (membership_keeps_an_owner); this lock makes that check see every committed change.
+ */
+export async function lockOwners(transaction: SqlExecutor, organisationId: bigint): Promise<{ user_id: bigint }[]> {
+  return transaction.query<{ user_id: bigint }>("select user_id from membership where org_id = $1 and role = 'owner' order by user_id for update", [organisationId]);
+}
+
 /** Changes a member's role; an organisation always keeps at least one owner. */
 export async function changeRole(database: Database, organisationId: bigint, userId: bigint, role: string | null): Promise<Outcome<{ removed: boolean }>> {
   return outcomeOf(() =>
     database.transaction(async (transaction) => {
       if (role !== null && !isRole(role)) refuse('value_is_not_allowed', `role must be owner, admin, accountant or viewer, not "${role}"`, { path: 'role' });
-      const owners = await transaction.query<{ user_id: bigint }>("select user_id from membership where org_id = $1 and role = 'owner' for update", [organisationId]);
+      const owners = await lockOwners(transaction, organisationId);
       const [member] = await transaction.query<{ role: Role }>('select role from membership where org_id = $1 and user_id = $2', [organisationId, userId]);
       if (!member) refuse('user_not_found', `No member has the id ${userId}`, { path: 'user' });
       if (member.role === 'owner' && role !== 'owner' && owners.length === 1) refuse('last_owner_cannot_leave', 'An organisation keeps at least one owner', { path: 'role' });
