@@ -87,6 +87,8 @@ export const refusalCatalogue = {
   idempotency_key_reused: { kind: 'unprocessable', description: 'The Idempotency-Key was already used with a different request body.' },
   idempotency_key_in_progress: { kind: 'conflict', description: 'A request with this Idempotency-Key is still running; retry shortly.' },
   idempotency_key_is_invalid: { kind: 'invalid', description: 'The Idempotency-Key must be 1 to 255 visible characters.' },
+  password_is_too_common: { kind: 'invalid', description: 'The password is one of the most common passwords.' },
+  password_matches_email: { kind: 'invalid', description: 'The password is the email address or its part before the @.' },
 } as const satisfies Record<string, { kind: RefusalKind; description: string }>;
 
 export type RefusalCode = keyof typeof refusalCatalogue;

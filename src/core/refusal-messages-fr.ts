@@ -87,6 +87,8 @@ export const refusalMessagesFr: Readonly<Record<RefusalCode, RefusalMessageFr>> 
   citus_is_not_installed: 'La base de données n’a pas l’extension Citus : ses tables ne peuvent pas être distribuées (tally migrate --distribute).',
   table_is_placed_otherwise: 'Une table de la grappe Citus est placée autrement que le prévoit Tally (autre colonne de distribution, autre colocalisation, ou table de référence).',
   idempotency_key_is_invalid: 'L’Idempotency-Key doit avoir de 1 à 255 caractères visibles.',
+  password_is_too_common: 'Ce mot de passe est l’un des plus courants; choisissez-en un autre.',
+  password_matches_email: 'Le mot de passe ne peut pas être l’adresse courriel ni sa partie avant le @.',
 };
 
 /** A failure on the server's side, not a refusal: said in French too. */

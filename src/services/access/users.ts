@@ -4,7 +4,8 @@ import { refuse, type Outcome } from '../../core/outcome.ts';
 import type { Database, SqlExecutor } from '../../storage/database.ts';
 import { outcomeOf } from '../context.ts';
 import { revokeTokensOfCreator } from './api-tokens.ts';
-import { decoyPasswordHash, hashPassword, passwordLengthMax, passwordLengthMin, verifyPassword } from './password.ts';
+import { checkNewPassword } from '../../core/password-policy.ts';
+import { decoyPasswordHash, hashPassword, verifyPassword } from './password.ts';
 
 export interface User {
   readonly id: bigint;
@@ -21,9 +22,7 @@ export interface Membership {
 function checkCredentials(email: string, password: string): string {
   const normalised = normaliseEmail(email);
   if (!isEmailAddress(normalised)) refuse('email_is_invalid', `"${email}" is not an email address`, { path: 'email' });
-  if (password.length < passwordLengthMin || password.length > passwordLengthMax) {
-    refuse('value_is_not_allowed', `A password has ${passwordLengthMin} to ${passwordLengthMax} characters`, { path: 'password' });
-  }
+  checkNewPassword(password, normalised);
   return normalised;
 }
 
