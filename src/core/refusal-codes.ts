@@ -89,6 +89,9 @@ export const refusalCatalogue = {
   idempotency_key_is_invalid: { kind: 'invalid', description: 'The Idempotency-Key must be 1 to 255 visible characters.' },
   password_is_too_common: { kind: 'invalid', description: 'The password is one of the most common passwords.' },
   password_matches_email: { kind: 'invalid', description: 'The password is the email address or its part before the @.' },
+  invitation_not_found: { kind: 'not_found', description: 'The invitation is unknown, was used or revoked, or has expired.' },
+  invitation_is_for_another_email: { kind: 'forbidden', description: 'The invitation is for another email than the signed-in user’s.' },
+  invitation_needs_sign_in: { kind: 'conflict', description: 'An account already uses the invited email: sign in with it to accept.' },
 } as const satisfies Record<string, { kind: RefusalKind; description: string }>;
 
 export type RefusalCode = keyof typeof refusalCatalogue;

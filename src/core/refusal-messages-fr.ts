@@ -89,6 +89,9 @@ export const refusalMessagesFr: Readonly<Record<RefusalCode, RefusalMessageFr>> 
   idempotency_key_is_invalid: 'L’Idempotency-Key doit avoir de 1 à 255 caractères visibles.',
   password_is_too_common: 'Ce mot de passe est l’un des plus courants; choisissez-en un autre.',
   password_matches_email: 'Le mot de passe ne peut pas être l’adresse courriel ni sa partie avant le @.',
+  invitation_not_found: 'Cette invitation est inconnue, a déjà servi ou été révoquée, ou a expiré.',
+  invitation_is_for_another_email: 'Cette invitation est pour une autre adresse courriel; connectez-vous avec celle-ci pour l’accepter.',
+  invitation_needs_sign_in: 'Un compte utilise déjà cette adresse courriel : connectez-vous avec lui pour accepter l’invitation.',
 };
 
 /** A failure on the server's side, not a refusal: said in French too. */
