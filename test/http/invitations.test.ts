@@ -98,3 +98,26 @@ for (const dialect of dialects) {
     });
   });
 }
+
+for (const dialect of dialects) {
+  describe(`secrets shown once on ${dialect.name}`, () => {
+    let test: TestDatabase;
+    let fixture: HttpFixture;
+    beforeAll(async () => {
+      test = await dialect.open();
+      fixture = await httpFixture(test.database);
+    });
+    afterAll(async () => {
+      await fixture.app.close();
+      await test.drop();
+    });
+
+    it('are never kept in the database to replay an idempotent request (tokens, invitation links)', async () => {
+      const token = await fixture.request('POST', '/tokens', { name: 'kept nowhere', role: 'viewer' }, { headers: { 'idempotency-key': 'token-once' } });
+      const invitation = await fixture.request('POST', '/invitations', { email: 'kept-nowhere@example.org', role: 'viewer' }, { headers: { 'idempotency-key': 'invitation-once' } });
+      expect([token.statusCode, invitation.statusCode]).toEqual([201, 201]);
+      const stored = await test.database.query<{ response_body: string | null }>('select response_body from idempotency_key where org_id = $1', [fixture.organisation.id]);
+      for (const secret of [token.json().token as string, invitation.json().token as string]) expect(stored.filter((row) => row.response_body?.includes(secret))).toEqual([]);
+    });
+  });
+}

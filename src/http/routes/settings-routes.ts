@@ -79,7 +79,7 @@ export async function settingsRoutes(app: FastifyInstance): Promise<void> {
   app.post(
     '/invitations',
     {
-      config: { permission: 'manage_users' },
+      config: { permission: 'manage_users', returnsSecret: true },
       schema: {
         tags: ['users'],
         summary: `Invite an email to join with a role: the answer is the same whether or not the email has an account; the token (shown once) makes the link to pass on, valid ${invitationLifetimeDays} days`,
@@ -145,7 +145,7 @@ export async function settingsRoutes(app: FastifyInstance): Promise<void> {
   app.post(
     '/tokens',
     {
-      config: { permission: 'manage_settings' },
+      config: { permission: 'manage_settings', returnsSecret: true },
       schema: { tags: ['tokens'], summary: 'Create an API token for this organisation and a role; the token is shown once', params: OrganisationParams, body: NewToken, response: { 201: Type.Object({ token: Type.String(), ...TokenView.properties }), ...errorResponses } },
     },
     async (request, reply) => {
