@@ -70,7 +70,8 @@ create table app_user (
   id bigint generated always as identity not null,
   email text not null,
   password_hash text not null,
-  created_at timestamp with time zone default now() not null
+  created_at timestamp with time zone default now() not null,
+  name text
 );
 alter table app_user add constraint app_user_email_check CHECK ((email = lower(email)));
 alter table app_user add constraint app_user_email_key UNIQUE (email);
@@ -167,6 +168,26 @@ alter table idempotency_key add constraint idempotency_key_pkey PRIMARY KEY (org
 alter table idempotency_key add constraint idempotency_key_status_check CHECK ((status = ANY (ARRAY['in_progress'::text, 'completed'::text])));
 CREATE INDEX idempotency_key_created ON public.idempotency_key USING btree (created_at);
 
+create table invitation (
+  org_id bigint not null,
+  id bigint generated always as identity not null,
+  email text not null,
+  role text not null,
+  token_hash text not null,
+  invited_by text not null,
+  created_at timestamp with time zone default now() not null,
+  expires_at timestamp with time zone not null,
+  accepted_at timestamp with time zone,
+  accepted_by bigint,
+  revoked_at timestamp with time zone
+);
+alter table invitation add constraint invitation_accepted_by_fkey FOREIGN KEY (accepted_by) REFERENCES app_user(id);
+alter table invitation add constraint invitation_email_check CHECK ((email = lower(email)));
+alter table invitation add constraint invitation_org_id_fkey FOREIGN KEY (org_id) REFERENCES organisation(id);
+alter table invitation add constraint invitation_pkey PRIMARY KEY (org_id, id);
+alter table invitation add constraint invitation_role_check CHECK ((role = ANY (ARRAY['owner'::text, 'admin'::text, 'accountant'::text, 'viewer'::text])));
+alter table invitation add constraint invitation_token_hash_key UNIQUE (token_hash);
+
 create table job (
   org_id bigint not null,
   id bigint generated always as identity not null,
@@ -200,6 +221,8 @@ alter table membership add constraint membership_pkey PRIMARY KEY (org_id, user_
 alter table membership add constraint membership_role_check CHECK ((role = ANY (ARRAY['owner'::text, 'admin'::text, 'accountant'::text, 'viewer'::text])));
 alter table membership add constraint membership_user_id_fkey FOREIGN KEY (user_id) REFERENCES app_user(id);
 CREATE INDEX membership_user ON public.membership USING btree (user_id);
+CREATE TRIGGER membership_keeps_an_owner_on_delete AFTER DELETE ON public.membership REFERENCING OLD TABLE AS old_membership FOR EACH STATEMENT EXECUTE FUNCTION membership_keeps_an_owner();
+CREATE TRIGGER membership_keeps_an_owner_on_update AFTER UPDATE ON public.membership REFERENCING OLD TABLE AS old_membership FOR EACH STATEMENT EXECUTE FUNCTION membership_keeps_an_owner();
 
 create table organisation (
   id bigint generated always as identity not null,
@@ -549,4 +572,26 @@ AS $function$
 begin
   raise exception 'the keys of % rows never change (allocations refer to them)', tg_table_name
     using errcode = 'integrity_constraint_violation', table = tg_table_name;
+end $function$;
+
+CREATE OR REPLACE FUNCTION public.membership_keeps_an_owner()
+ RETURNS trigger
+ LANGUAGE plpgsql
+AS $function$
+declare
+  organisation_ids bigint[];
+  orphaned bigint;
+begin
+  select array_agg(distinct org_id) into organisation_ids from old_membership where role = 'owner';
+  if organisation_ids is null then
+    return null;
+  end if;
+  select o.id into orphaned from unnest(organisation_ids) as o (id)
+  where not exists (select 1 from membership m where m.org_id = o.id and m.role = 'owner')
+  limit 1;
+  if orphaned is not null then
+    raise exception 'organisation % would be left without an owner (violates check constraint "membership_keeps_an_owner")', orphaned
+      using errcode = 'check_violation', constraint = 'membership_keeps_an_owner', table = 'membership';
+  end if;
+  return null;
 end $function$;

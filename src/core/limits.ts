@@ -40,3 +40,5 @@ export const listPageSizeMax = 100;
 /** Length of a password: the rule the sign-up form states up front and the server enforces. */
 export const passwordLengthMin = 10;
 export const passwordLengthMax = 200;
+/** How long an invitation link to join an organisation can be used. */
+export const invitationLifetimeDays = 7;

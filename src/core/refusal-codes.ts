@@ -95,6 +95,11 @@ export const refusalCatalogue = {
   report_period_is_reversed: { kind: 'invalid', description: "The report's first day comes after its last day." },
   year_is_invalid: { kind: 'invalid', description: 'The year is not written with four digits (1900 to 9999).' },
   instant_is_invalid: { kind: 'invalid', description: 'The instant is not ISO 8601 with a zone offset or Z, such as 2026-11-30T12:00:00Z.' },
+  password_is_too_common: { kind: 'invalid', description: 'The password is one of the most common passwords.' },
+  password_matches_email: { kind: 'invalid', description: 'The password is the email address or its part before the @.' },
+  invitation_not_found: { kind: 'not_found', description: 'The invitation is unknown, was used or revoked, or has expired.' },
+  invitation_is_for_another_email: { kind: 'forbidden', description: 'The invitation is for another email than the signed-in user’s.' },
+  invitation_needs_sign_in: { kind: 'conflict', description: 'An account already uses the invited email: sign in with it to accept.' },
 } as const satisfies Record<string, { kind: RefusalKind; description: string }>;
 
 export type RefusalCode = keyof typeof refusalCatalogue;

@@ -93,6 +93,11 @@ export const refusalMessagesFr: Readonly<Record<RefusalCode, RefusalMessageFr>> 
   report_period_is_reversed: (values) => (values.from && values.to ? `Le premier jour ${values.from} vient après le dernier jour ${values.to}.` : 'Le premier jour du rapport vient après son dernier jour.'),
   year_is_invalid: (values) => `L’année${quoted(values.text)} ne s’écrit pas avec quatre chiffres.`,
   instant_is_invalid: (values) => `L’instant${quoted(values.text)} n’est pas au format ISO 8601 avec un fuseau, comme 2026-11-30T12:00:00Z.`,
+  password_is_too_common: 'Ce mot de passe est l’un des plus courants; choisissez-en un autre.',
+  password_matches_email: 'Le mot de passe ne peut pas être l’adresse courriel ni sa partie avant le @.',
+  invitation_not_found: 'Cette invitation est inconnue, a déjà servi ou été révoquée, ou a expiré.',
+  invitation_is_for_another_email: 'Cette invitation est pour une autre adresse courriel; connectez-vous avec celle-ci pour l’accepter.',
+  invitation_needs_sign_in: 'Un compte utilise déjà cette adresse courriel : connectez-vous avec lui pour accepter l’invitation.',
 };
 
 /** A failure on the server's side, not a refusal: said in French too. */

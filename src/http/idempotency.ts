@@ -40,6 +40,8 @@ export function installIdempotency(app: FastifyInstance, database: Database): vo
   app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
     const header = request.headers['idempotency-key'];
     if (request.method !== 'POST' || header === undefined || !request.scope || !request.principal) return;
+    // A secret shown once must not rest in the database to be replayed: such a POST runs each time.
+    if (request.routeOptions.config?.returnsSecret) return;
     // A multipart upload (CSV import) has no parsed body to compare; import is idempotent by ids itself.
     if (request.isMultipart()) return;
     const key = Array.isArray(header) ? header[0] ?? '' : header;

@@ -21,6 +21,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** The permission a route under an organisation needs; every such route must name one. */
     permission?: Permission;
+    /** The answer holds a secret shown once (a token, an invitation link): it is never stored to be replayed (idempotency.ts). */
+    returnsSecret?: boolean;
   }
 }
 

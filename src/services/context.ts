@@ -31,6 +31,9 @@ export async function outcomeOf<T>(work: () => Promise<T>): Promise<Outcome<T>> 
     if (invariant === 'voidHasNoAllocation') {
       return { ok: false, refusal: { code: 'document_is_void', message: 'A document was voided while it was being allocated; nothing was written' } };
     }
+    if (invariant === 'organisationKeepsAnOwner') {
+      return { ok: false, refusal: { code: 'last_owner_cannot_leave', message: 'An organisation keeps at least one owner', path: 'role' } };
+    }
     throw error;
   }
 }

@@ -21,6 +21,8 @@ export const databaseInvariants = {
   allocationDebitKey: { sqlState: '23503', constraint: 'allocation_org_id_account_id_debit_id_debit_side_fkey' },
   /** allocation_after_insert: the run is a run of the allocation's organisation. */
   allocationRunKey: { sqlState: '23503', constraint: 'allocation_org_id_run_id_fkey' },
+  /** membership_keeps_an_owner: a statement left an organisation without an owner. */
+  organisationKeepsAnOwner: { sqlState: '23514', constraint: 'membership_keeps_an_owner' },
 } as const;
 
 export type DatabaseInvariant = keyof typeof databaseInvariants;

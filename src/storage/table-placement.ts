@@ -30,6 +30,9 @@ export const tablePlacementExceptions: Readonly<Record<string, TablePlacement>> 
   // not name it). A few per organisation, written when created or revoked and once a minute of
   // use at most (tokenUseRecordedEverySeconds), read on every API request: a copy on every node.
   api_token: { kind: 'reference' },
+  // Like api_token: the invitation is found by its secret's hash alone, before the organisation is
+  // known (the link does not name it). A few per organisation, written when made, accepted or revoked.
+  invitation: { kind: 'reference' },
   // Looked up by the cookie's hash alone on every browser request, written at each sign-in: spread
   // by that hash, so each lookup and each sign-in touches one shard and no write goes to every node.
   user_session: { kind: 'distributed', column: 'id_hash' },

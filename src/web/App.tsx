@@ -5,6 +5,7 @@ import { api, whenSignedOut, type Session } from './api.ts';
 import { useI18n, type Language } from './i18n.tsx';
 import { matchRoute, navigate, paths, useLocation } from './router.ts';
 import { SignInPage } from './pages/SignInPage.tsx';
+import { InvitationPage } from './pages/InvitationPage.tsx';
 import { AccountsPage } from './pages/AccountsPage.tsx';
 import { AccountPage } from './pages/AccountPage.tsx';
 import { UnreconciledPage } from './pages/UnreconciledPage.tsx';
@@ -35,7 +36,7 @@ export function App() {
   // Signed out: every page but sign-in leads to sign-in (and back afterwards). Signed in: the
   // sign-in page and the root lead to the first organisation's accounts.
   useEffect(() => {
-    if (state.status === 'signed-out' && route.name !== 'sign-in') {
+    if (state.status === 'signed-out' && route.name !== 'sign-in' && route.name !== 'invitation') {
       const back = location.path + (location.query.toString() ? `?${location.query.toString()}` : '');
       navigate(`/sign-in${back !== '/' ? `?next=${encodeURIComponent(back)}` : ''}`, { replace: true });
     }
@@ -55,6 +56,10 @@ export function App() {
   }, []);
 
   if (state.status === 'loading') return <SkeletonBlock label={t('loading')} />;
+  // An invitation link opens signed in or not: it is accepted as the signed-in user, or by creating an account.
+  if (route.name === 'invitation') {
+    return <InvitationPage session={state.status === 'signed-in' ? state.session : null} onSession={(session) => setState({ status: 'signed-in', session })} />;
+  }
   if (state.status === 'signed-out') {
     return <SignInPage onSignedIn={(session) => setState({ status: 'signed-in', session })} />;
   }

@@ -330,6 +330,37 @@ export interface Member {
   readonly role: string;
 }
 
+export interface Invitation {
+  readonly invitation_id: string;
+  readonly email: string;
+  readonly role: string;
+  readonly invited_by: string;
+  readonly created_at: string;
+  readonly expires_at: string;
+}
+
+/** What an invitation link offers, before it is accepted. */
+export interface InvitationDetails {
+  readonly organisation_name: string;
+  readonly organisation_slug: string;
+  readonly email: string;
+  readonly role: string;
+  readonly expires_at: string;
+}
+
+/** Invitations are looked up and accepted outside any organisation; the link's secret travels in the body. */
+export const invitationApi = {
+  lookup(token: string): Promise<InvitationDetails> {
+    return call<InvitationDetails>('POST', '/invitations/lookup', { token });
+  },
+  /** Signed in: accepts as the current user. Otherwise name and password create the invited email's account, and sign it in. */
+  async accept(token: string, account?: { name: string; password: string }): Promise<Session> {
+    const session = await call<Session>('POST', '/invitations/accept', { token, ...account });
+    csrfToken = session.csrf_token;
+    return session;
+  },
+};
+
 export interface ApiToken {
   readonly token_id: string;
   readonly name: string;
@@ -361,8 +392,14 @@ export const settingsApi = {
   members(slug: string): Promise<{ users: Member[] }> {
     return call<{ users: Member[] }>('GET', `${org(slug)}/users`);
   },
-  addMember(slug: string, member: { email: string; password: string; role: string }): Promise<Member> {
-    return call<Member>('POST', `${org(slug)}/users`, member);
+  invitations(slug: string): Promise<{ invitations: Invitation[] }> {
+    return call<{ invitations: Invitation[] }>('GET', `${org(slug)}/invitations`);
+  },
+  invite(slug: string, invitation: { email: string; role: string }): Promise<Invitation & { token: string }> {
+    return call<Invitation & { token: string }>('POST', `${org(slug)}/invitations`, invitation);
+  },
+  revokeInvitation(slug: string, invitationId: string): Promise<void> {
+    return call<void>('DELETE', `${org(slug)}/invitations/${encodeURIComponent(invitationId)}`);
   },
   changeRole(slug: string, userId: string, role: string): Promise<{ role: string }> {
     return call<{ role: string }>('PATCH', `${org(slug)}/users/${encodeURIComponent(userId)}`, { role });

@@ -37,11 +37,13 @@ export type Route =
   | { readonly name: 'settings'; readonly org: string }
   | { readonly name: 'runs'; readonly org: string }
   | { readonly name: 'run'; readonly org: string; readonly run: string }
+  | { readonly name: 'invitation' }
   | { readonly name: 'not-found' };
 
 export function matchRoute(path: string): Route {
   if (path === '/' || path === '') return { name: 'home' };
   if (path === '/sign-in') return { name: 'sign-in' };
+  if (path === '/invitation') return { name: 'invitation' };
   const parts = path.split('/').filter(Boolean).map((part) => decodeURIComponent(part));
   if (parts[0] === 'orgs' && parts[1] && parts[2] === 'accounts') {
     if (parts.length === 3) return { name: 'accounts', org: parts[1] };
@@ -66,6 +68,8 @@ export const paths = {
   audit: (org: string, query?: URLSearchParams) => `/orgs/${encodeURIComponent(org)}/audit${query && query.toString() ? `?${query.toString()}` : ''}`,
   runs: (org: string, query?: URLSearchParams) => `/orgs/${encodeURIComponent(org)}/runs${query && query.toString() ? `?${query.toString()}` : ''}`,
   run: (org: string, run: string) => `/orgs/${encodeURIComponent(org)}/runs/${encodeURIComponent(run)}`,
+  /** An invitation link: its secret in the fragment, which browsers never send to a server. */
+  invitation: (token: string) => `/invitation#${encodeURIComponent(token)}`,
 };
 
 /** A link that routes in the page on a plain click and behaves as a normal link otherwise. */

@@ -36,7 +36,9 @@ const sampleRequests: Record<string, { path: string; body?: unknown }> = {
   'GET /settings': { path: '/settings' },
   'PATCH /settings': { path: '/settings', body: { reconciliation_enabled: true } },
   'GET /users': { path: '/users' },
-  'POST /users': { path: '/users', body: { email: 'someone@example.org', password: 'long enough password', role: 'viewer' } },
+  'GET /invitations': { path: '/invitations' },
+  'POST /invitations': { path: '/invitations', body: { email: 'someone@example.org', role: 'viewer' } },
+  'DELETE /invitations/:invitation': { path: '/invitations/{invitation}' },
   'PATCH /users/:user': { path: '/users/{user}', body: { role: 'viewer' } },
   'DELETE /users/:user': { path: '/users/{user}' },
   'GET /tokens': { path: '/tokens' },
@@ -75,6 +77,7 @@ for (const dialect of dialects) {
       idsOfA.allocation = allocated.json().allocation_ids[0];
       idsOfA.user = (await organisationA.request('GET', '/users')).json().users[0].user_id;
       idsOfA.run = (await organisationA.request('POST', '/runs', { scope: { all: true } })).json().run_id;
+      idsOfA.invitation = (await organisationA.request('POST', '/invitations', { email: 'invited-to-a@example.org', role: 'viewer' })).json().invitation_id;
       idsOfA.token = unwrap(await createApiToken(test.database, organisationA.organisation.id, { name: 'spare', role: 'viewer' }, { actor: organisationA.ownerEmail, userId: organisationA.ownerUserId })).view.id.toString();
     });
     afterAll(async () => {

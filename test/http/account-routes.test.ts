@@ -79,9 +79,11 @@ for (const dialect of dialects) {
       expect((await http.request('PATCH', '/settings', { reconciliation_enabled: false })).json()).toMatchObject({ reconciliation_enabled: false, currency: 'CAD', minor_digits: 2 });
       expect((await http.request('POST', '/allocations', { lines: [{ receipt_id: 'D-1', target_id: 'I-4', amount: '1.00' }] })).json().error.code).toBe('reconciliation_disabled');
       await http.request('PATCH', '/settings', { reconciliation_enabled: true });
-      const added = await http.request('POST', '/users', { email: 'Accountant@Example.org', password: 'another long password', role: 'accountant' });
-      expect(added.json()).toMatchObject({ email: 'accountant@example.org', role: 'accountant' });
-      const userId = added.json().user_id as string;
+      const invited = await http.request('POST', '/invitations', { email: 'Accountant@Example.org', role: 'accountant' });
+      expect(invited.json()).toMatchObject({ email: 'accountant@example.org', role: 'accountant' });
+      const accepted = await http.app.inject({ method: 'POST', url: '/api/v1/invitations/accept', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ token: invited.json().token, name: 'Accountant', password: 'another long password' }) });
+      expect(accepted.statusCode).toBe(201);
+      const userId = (await http.request('GET', '/users')).json().users.find((user: { email: string }) => user.email === 'accountant@example.org').user_id as string;
       expect((await http.request('PATCH', `/users/${userId}`, { role: 'viewer' })).json()).toEqual({ role: 'viewer' });
       const owner = (await http.request('GET', '/users')).json().users.find((user: { role: string }) => user.role === 'owner');
       expect((await http.request('DELETE', `/users/${owner.user_id}`)).json().error.code).toBe('last_owner_cannot_leave');

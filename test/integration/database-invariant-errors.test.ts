@@ -83,7 +83,19 @@ for (const dialect of dialects) {
            values ($1, $2, $3, $4, $5, $6, $7, 'raw-sql')`,
           [fixture.context.organisation.id, ids[credit]!.account_id, ids[credit]!.id, ids[debit]!.id, amountMinor, runId === null ? 'manual' : 'auto', runId],
         );
-      return { insert };
+      /** Removes the organisation's only owner, who is made first. */
+      /** Removes the organisation's only owner (made at the first call). */
+      const removeOnlyOwner = async () => {
+        const organisationId = fixture.context.organisation.id;
+        let [owner] = await test.database.query<{ user_id: bigint }>(`select user_id from membership where org_id = $1 and role = 'owner'`, [organisationId]);
+        if (!owner) {
+          const [user] = await test.database.query<{ id: bigint }>(`insert into app_user (email, password_hash) values ($1, 'not a hash') returning id`, [`only-owner-${organisationId}@example.org`]);
+          await test.database.query(`insert into membership (org_id, user_id, role) values ($1, $2, 'owner')`, [organisationId, user!.id]);
+          owner = { user_id: user!.id };
+        }
+        return database.query('delete from membership where org_id = $1 and user_id = $2', [organisationId, owner.user_id]);
+      };
+      return { insert, removeOnlyOwner };
     }
 
     /** For each invariant: a statement breaking it, and the refusal code a service gives for it (if any). */
@@ -93,6 +105,7 @@ for (const dialect of dialects) {
       allocationCreditKey: { statement: (broken) => broken.insert('I1', 'I1', 100n), refusalCode: null },
       allocationDebitKey: { statement: (broken) => broken.insert('P1', 'I9', 100n), refusalCode: null },
       allocationRunKey: { statement: (broken) => broken.insert('P1', 'I1', 100n, 999_999_999n), refusalCode: null },
+      organisationKeepsAnOwner: { statement: (broken) => broken.removeOnlyOwner(), refusalCode: 'last_owner_cannot_leave' },
     };
 
     it('covers every invariant the database refuses by name', () => {

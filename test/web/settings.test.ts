@@ -4,7 +4,7 @@ import { chromiumPresent, generatedOrganisation, openBrowserFixture, screenshots
 
 /**
  * The Settings page end to end (real server on PGlite in memory, owner signed in, Chromium):
- * reconciliation off and on, a new accountant, an API token shown once and revoked.
+ * reconciliation off and on, a new accountant invited and joining, an API token shown once and revoked.
  */
 const owner: Credentials = { email: 'owner@example.org', password: 'a long enough password' };
 
@@ -26,7 +26,7 @@ describe.skipIf(!chromiumPresent)('settings page in Chromium', () => {
     await fixture?.close();
   });
 
-  it('turns reconciliation off and on, adds an accountant, creates a token shown once and revokes it', async () => {
+  it('turns reconciliation off and on, invites an accountant who joins, creates a token shown once and revokes it', async () => {
     await signIn(page, `${base}/sign-in`, owner);
 
     await page.getByRole('link', { name: 'Settings' }).click();
@@ -59,18 +59,36 @@ describe.skipIf(!chromiumPresent)('settings page in Chromium', () => {
     await expect.poll(() => members.getByLabel(`Role of ${owner.email}`).isDisabled()).toBe(true);
     expect(await members.getByRole('button', { name: `Remove ${owner.email}` }).isDisabled()).toBe(true);
     expect(await members.getByTestId('last-owner-reason').textContent()).toContain('make someone else owner first');
-    // The password rule is stated before anything is typed.
-    expect(await members.getByTestId('password-rule').textContent()).toBe('A password has 10 to 200 characters.');
+    // A new accountant, by invitation: the page gives the link to pass on and lists it as waiting.
+    const inviteForm = members.locator('form');
+    await inviteForm.getByLabel('Email').fill('accountant@example.org');
+    await inviteForm.getByLabel('Role').selectOption('accountant');
+    await inviteForm.getByRole('button', { name: 'Invite a member' }).click();
+    const shownLink = page.getByTestId('invitation-link');
+    await shownLink.waitFor();
+    const link = (await shownLink.getByTestId('invitation-link-value').textContent()) ?? '';
+    expect(new URL(link).pathname).toBe('/invitation');
+    const waiting = members.locator('tr[data-invitation="accountant@example.org"]');
+    await waiting.waitFor();
+    expect(await waiting.textContent()).toContain('Accountant');
 
-    // A new accountant.
-    const addForm = members.locator('form');
-    await addForm.getByLabel('Email').fill('accountant@example.org');
-    await addForm.getByLabel('Password').fill('another long password');
-    await addForm.getByLabel('Role').selectOption('accountant');
-    await addForm.getByRole('button', { name: 'Add a member' }).click();
+    // The invited person opens the link in their own browser, creates their account and joins.
+    const invitee = await fixture.browser.newContext({ viewport: { width: 1280, height: 980 }, locale: 'en-CA' });
+    const inviteePage = await invitee.newPage();
+    await inviteePage.goto(link);
+    await expect.poll(() => inviteePage.getByTestId('invitation-offer').textContent()).toContain('invites accountant@example.org to join as Accountant');
+    await inviteePage.getByLabel('Your name').fill('Alex Accountant');
+    await inviteePage.getByLabel('Password').fill('a fresh long password');
+    await inviteePage.getByRole('button', { name: 'Create my account and join' }).click();
+    await expect.poll(() => inviteePage.getByRole('status').first().textContent()).toContain('You joined');
+    await inviteePage.screenshot({ path: `${screenshots}invitation-accepted.png` });
+    await invitee.close();
+
+    await page.reload();
     const row = members.locator('tr[data-member="accountant@example.org"]');
     await row.waitFor();
     expect(await row.getByLabel('Role of accountant@example.org').inputValue()).toBe('accountant');
+    await expect.poll(() => members.locator('tr[data-invitation="accountant@example.org"]').count()).toBe(0);
 
     // A token, shown once.
     const tokens = page.locator('section[aria-labelledby="settings-tokens"]');

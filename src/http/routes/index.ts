@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Database } from '../../storage/database.ts';
 import { healthRoutes } from './health-routes.ts';
 import { sessionRoutes } from './session-routes.ts';
+import { invitationRoutes } from './invitation-routes.ts';
 import { organisationRoutes } from './organisation-routes.ts';
 
 export interface RouteOptions {
@@ -17,5 +18,6 @@ export async function registerApiRoutes(app: FastifyInstance, registration: Rout
   const options: RouteOptions = { database: registration.database, secureCookies: registration.secureCookies, signInAttemptsMax: registration.signInAttemptsMax, signInAttemptsPerAddressMax: registration.signInAttemptsPerAddressMax };
   await app.register(healthRoutes, options);
   await app.register(sessionRoutes, { ...options, prefix: '/v1' });
+  await app.register(invitationRoutes, { ...options, prefix: '/v1' });
   await app.register(organisationRoutes, { prefix: '/v1/orgs/:org' });
 }

@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { Database } from '../../storage/database.ts';
 import { authenticate, membershipsOf } from '../../services/access/users.ts';
 import { closeSession, openSession, sessionLifetimeHours } from '../../services/access/sessions.ts';
 import { csrfHeaderName, sessionCookieName, sessionHintCookieName } from '../authentication.ts';
@@ -9,20 +10,35 @@ import { normaliseEmail } from '../../core/email-address.ts';
 import { errorResponses } from '../schemas.ts';
 import type { RouteOptions } from './index.ts';
 
-const SessionView = Type.Object({
+export const SessionView = Type.Object({
   email: Type.String(),
   csrf_token: Type.String({ description: 'Send as X-CSRF-Token on every POST, PATCH and DELETE made with the session cookie' }),
   organisations: Type.Array(Type.Object({ slug: Type.String(), name: Type.String(), role: Type.String() })),
 });
 
-/** Sign in, who am I, sign out. The session lives in an HttpOnly, SameSite=Strict cookie. */
-export async function sessionRoutes(app: FastifyInstance, options: RouteOptions): Promise<void> {
-  const { database } = options;
-  const describe = async (userId: bigint, email: string, csrfToken: string) => ({
+/** The signed-in user, their CSRF token and their organisations. */
+export async function describeSession(database: Database, userId: bigint, email: string, csrfToken: string) {
+  return {
     email,
     csrf_token: csrfToken,
     organisations: (await membershipsOf(database, userId)).map((membership) => ({ slug: membership.slug, name: membership.name, role: membership.role })),
-  });
+  };
+}
+
+/** Opens a session for a user and sets its cookies on the reply; returns the CSRF token. */
+export async function startSession(database: Database, reply: FastifyReply, userId: bigint, secureCookies: boolean): Promise<{ csrfToken: string }> {
+  const { sessionSecret, csrfToken } = await openSession(database, userId);
+  reply.setCookie(sessionCookieName, sessionSecret, { httpOnly: true, sameSite: 'strict', secure: secureCookies, path: '/', maxAge: sessionLifetimeHours * 3600 });
+  // Readable by the page, and secret-free: it only tells the page that asking for the session
+  // is worth a request, so a fresh visit makes no request that is bound to fail.
+  reply.setCookie(sessionHintCookieName, '1', { httpOnly: false, sameSite: 'strict', secure: secureCookies, path: '/', maxAge: sessionLifetimeHours * 3600 });
+  return { csrfToken };
+}
+
+/** Sign in, who am I, sign out. The session lives in an HttpOnly, SameSite=Strict cookie. */
+export async function sessionRoutes(app: FastifyInstance, options: RouteOptions): Promise<void> {
+  const { database } = options;
+  const describe = (userId: bigint, email: string, csrfToken: string) => describeSession(database, userId, email, csrfToken);
 
   const attemptsPerEmail = app.createRateLimit({
     max: options.signInAttemptsMax ?? signInAttemptsMax,
@@ -62,17 +78,7 @@ export async function sessionRoutes(app: FastifyInstance, options: RouteOptions)
       const { email, password } = request.body as { email: string; password: string };
       const user = await authenticate(database, email, password);
       if (!user) return sendRefusal(reply, { code: 'sign_in_failed', message: 'The email or password is wrong' });
-      const { sessionSecret, csrfToken } = await openSession(database, user.id);
-      reply.setCookie(sessionCookieName, sessionSecret, {
-        httpOnly: true,
-        sameSite: 'strict',
-        secure: options.secureCookies,
-        path: '/',
-        maxAge: sessionLifetimeHours * 3600,
-      });
-      // Readable by the page, and secret-free: it only tells the page that asking for the session
-      // is worth a request, so a fresh visit makes no request that is bound to fail.
-      reply.setCookie(sessionHintCookieName, '1', { httpOnly: false, sameSite: 'strict', secure: options.secureCookies, path: '/', maxAge: sessionLifetimeHours * 3600 });
+      const { csrfToken } = await startSession(database, reply, user.id, options.secureCookies);
       return describe(user.id, user.email, csrfToken);
     },
   );

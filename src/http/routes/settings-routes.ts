@@ -2,7 +2,9 @@ import { Type, type Static } from 'typebox';
 import type { FastifyInstance } from 'fastify';
 import { roles } from '../../core/permissions.ts';
 import { createApiToken, listApiTokens, revokeApiToken } from '../../services/access/api-tokens.ts';
-import { addUser, changeRole, listMembers } from '../../services/access/users.ts';
+import { changeRole, listMembers } from '../../services/access/users.ts';
+import { inviteMember, listInvitations, revokeInvitation, type InvitationView as InvitationViewModel } from '../../services/access/invitations.ts';
+import { invitationLifetimeDays } from '../../core/limits.ts';
 import { setReconciliationEnabled } from '../../services/organisations.ts';
 import { valueOrThrow } from '../body-parsing.ts';
 import { sendRefusal } from '../error-handler.ts';
@@ -14,10 +16,11 @@ const RoleSchema = Type.Union(roles.map((role) => Type.Literal(role)));
 const SettingsView = Type.Object({ slug: Type.String(), name: Type.String(), currency: Type.String(), minor_digits: Type.Integer(), time_zone: Type.String(), reconciliation_enabled: Type.Boolean() });
 const UserParams = Type.Object({ ...OrganisationParams.properties, user: NumericId });
 const TokenParams = Type.Object({ ...OrganisationParams.properties, token: NumericId });
-const NewUser = Type.Object({ email: Type.String({ maxLength: 320 }), password: Type.String({ maxLength: 200 }), role: RoleSchema }, { additionalProperties: false });
+const InvitationParams = Type.Object({ ...OrganisationParams.properties, invitation: NumericId });
+const NewInvitation = Type.Object({ email: Type.String({ maxLength: 320 }), role: RoleSchema }, { additionalProperties: false });
 const NewToken = Type.Object({ name: Type.String({ minLength: 1, maxLength: 200 }), role: RoleSchema }, { additionalProperties: false });
 
-/** Organisation settings, its members and their roles, and API tokens. */
+/** Organisation settings, its members and their roles, invitations to join, and API tokens. */
 export async function settingsRoutes(app: FastifyInstance): Promise<void> {
   const settingsView = (organisation: { slug: string; name: string; currency: string; minorDigits: number; timeZone: string; reconciliationEnabled: boolean }) => ({
     slug: organisation.slug,
@@ -51,16 +54,58 @@ export async function settingsRoutes(app: FastifyInstance): Promise<void> {
     return { users: (await listMembers(context.database, context.organisation.id)).map((member) => ({ user_id: member.userId.toString(), email: member.email, role: member.role })) };
   });
 
+  const InvitationView = Type.Object({
+    invitation_id: Type.String(),
+    email: Type.String(),
+    role: RoleSchema,
+    invited_by: Type.String(),
+    created_at: Type.String({ format: 'date-time' }),
+    expires_at: Type.String({ format: 'date-time' }),
+  });
+  const invitationView = (view: InvitationViewModel) => ({
+    invitation_id: view.id.toString(),
+    email: view.email,
+    role: view.role,
+    invited_by: view.invitedBy,
+    created_at: view.createdAt.toISOString(),
+    expires_at: view.expiresAt.toISOString(),
+  });
+
+  app.get('/invitations', { config: { permission: 'manage_users' }, schema: { tags: ['users'], summary: 'Invitations waiting to be accepted', params: OrganisationParams, response: { 200: Type.Object({ invitations: Type.Array(InvitationView) }), ...errorResponses } } }, async (request) => {
+    const { context } = scopeOf(request);
+    return { invitations: (await listInvitations(context.database, context.organisation.id)).map(invitationView) };
+  });
+
   app.post(
-    '/users',
-    { config: { permission: 'manage_users' }, schema: { tags: ['users'], summary: 'Add a member (creates the user if new)', params: OrganisationParams, body: NewUser, response: { 201: MemberView, ...errorResponses } } },
+    '/invitations',
+    {
+      config: { permission: 'manage_users', returnsSecret: true },
+      schema: {
+        tags: ['users'],
+        summary: `Invite an email to join with a role: the answer is the same whether or not the email has an account; the token (shown once) makes the link to pass on, valid ${invitationLifetimeDays} days`,
+        params: OrganisationParams,
+        body: NewInvitation,
+        response: { 201: Type.Object({ token: Type.String(), ...InvitationView.properties }), ...errorResponses },
+      },
+    },
     async (request, reply) => {
-      const { context } = scopeOf(request);
-      const body = request.body as Static<typeof NewUser>;
-      const result = valueOrThrow(await addUser(context.database, context.organisation.id, body));
-      return reply.status(201).send({ user_id: result.user.id.toString(), email: result.user.email, role: body.role });
+      const { context, role } = scopeOf(request);
+      const body = request.body as Static<typeof NewInvitation>;
+      // A caller cannot invite someone stronger than themselves.
+      if (roles.indexOf(body.role) < roles.indexOf(role)) {
+        return sendRefusal(reply, { code: 'permission_denied', message: `A ${role} cannot invite someone with the role ${body.role}`, path: 'role' });
+      }
+      const created = valueOrThrow(await inviteMember(context.database, context.organisation.id, body, context.actor));
+      return reply.status(201).send({ token: created.token, ...invitationView(created.view) });
     },
   );
+
+  app.delete('/invitations/:invitation', { config: { permission: 'manage_users' }, schema: { tags: ['users'], summary: 'Revoke an invitation', params: InvitationParams, response: { 204: Type.Null(), ...errorResponses } } }, async (request, reply) => {
+    const { context } = scopeOf(request);
+    const { invitation } = request.params as Static<typeof InvitationParams>;
+    valueOrThrow(await revokeInvitation(context.database, context.organisation.id, BigInt(invitation)));
+    return reply.status(204).send();
+  });
 
   app.patch(
     '/users/:user',
@@ -100,7 +145,7 @@ export async function settingsRoutes(app: FastifyInstance): Promise<void> {
   app.post(
     '/tokens',
     {
-      config: { permission: 'manage_settings' },
+      config: { permission: 'manage_settings', returnsSecret: true },
       schema: { tags: ['tokens'], summary: 'Create an API token for this organisation and a role; the token is shown once', params: OrganisationParams, body: NewToken, response: { 201: Type.Object({ token: Type.String(), ...TokenView.properties }), ...errorResponses } },
     },
     async (request, reply) => {

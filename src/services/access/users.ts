@@ -4,7 +4,8 @@ import { refuse, type Outcome } from '../../core/outcome.ts';
 import type { Database, SqlExecutor } from '../../storage/database.ts';
 import { outcomeOf } from '../context.ts';
 import { revokeTokensOfCreator } from './api-tokens.ts';
-import { decoyPasswordHash, hashPassword, passwordLengthMax, passwordLengthMin, verifyPassword } from './password.ts';
+import { checkNewPassword } from '../../core/password-policy.ts';
+import { decoyPasswordHash, hashPassword, verifyPassword } from './password.ts';
 
 export interface User {
   readonly id: bigint;
@@ -18,34 +19,27 @@ export interface Membership {
   readonly role: Role;
 }
 
-function checkCredentials(email: string, password: string): string {
-  const normalised = normaliseEmail(email);
-  if (!isEmailAddress(normalised)) refuse('email_is_invalid', `"${email}" is not an email address`, { path: 'email' });
-  if (password.length < passwordLengthMin || password.length > passwordLengthMax) {
-    refuse('value_is_not_allowed', `A password has ${passwordLengthMin} to ${passwordLengthMax} characters`, { path: 'password' });
-  }
-  return normalised;
-}
-
 /**
- * Adds a user to an organisation with a role, creating the user if the email is new. For an
- * existing user the password must match: adding someone to an organisation never resets it.
+ * Adds a user to an organisation with a role, from the command line (an operator of the server):
+ * an email without an account gets one with this password; an existing user is added as they are,
+ * their password neither checked nor changed. Members of the web page and the API join by
+ * invitation instead (invitations.ts), which reveals nothing about other organisations' users.
  */
 export async function addUser(database: Database, organisationId: bigint, input: { email: string; password: string; role: string }): Promise<Outcome<{ user: User; created: boolean }>> {
   return outcomeOf(async () => {
-    const email = checkCredentials(input.email, input.password);
+    const email = normaliseEmail(input.email);
+    if (!isEmailAddress(email)) refuse('email_is_invalid', `"${input.email}" is not an email address`, { path: 'email' });
     if (!isRole(input.role)) refuse('value_is_not_allowed', `role must be owner, admin, accountant or viewer, not "${input.role}"`, { path: 'role' });
-    const passwordHash = await hashPassword(input.password);
+    const [existing] = await database.query<{ id: bigint }>('select id from app_user where email = $1', [email]);
+    let passwordHash: string | null = null;
+    if (!existing) {
+      checkNewPassword(input.password, email);
+      passwordHash = await hashPassword(input.password);
+    }
     return database.transaction(async (transaction) => {
-      const inserted = await transaction.query<{ id: bigint }>('insert into app_user (email, password_hash) values ($1, $2) on conflict (email) do nothing returning id', [email, passwordHash]);
-      let userId = inserted[0]?.id;
-      if (userId === undefined) {
-        const [existing] = await transaction.query<{ id: bigint; password_hash: string }>('select id, password_hash from app_user where email = $1', [email]);
-        if (!(await verifyPassword(input.password, existing!.password_hash))) {
-          refuse('id_exists_with_different_content', `${email} already has an account with another password`, { path: 'password' });
-        }
-        userId = existing!.id;
-      }
+      const inserted = passwordHash === null ? [] : await transaction.query<{ id: bigint }>('insert into app_user (email, password_hash) values ($1, $2) on conflict (email) do nothing returning id', [email, passwordHash]);
+      const userId = inserted[0]?.id ?? (await transaction.query<{ id: bigint }>('select id from app_user where email = $1', [email]))[0]!.id;
+      await lockOwners(transaction, organisationId);
       await transaction.query(
         'insert into membership (org_id, user_id, role) values ($1, $2, $3) on conflict (org_id, user_id) do update set role = excluded.role',
         [organisationId, userId, input.role],
@@ -85,12 +79,22 @@ export async function listMembers(executor: SqlExecutor, organisationId: bigint)
   return rows.map((row) => ({ userId: row.user_id, email: row.email, role: row.role }));
 }
 
+/**
+ * Locks the organisation's owners' memberships before a change of members, so two changes at once
+ * are made one after the other and the second sees the first: two owners demoting each other at the
+ * same moment cannot leave none. The database refuses any statement that leaves no owner
+ * (membership_keeps_an_owner); this lock makes that check see every committed change.
+ */
+export async function lockOwners(transaction: SqlExecutor, organisationId: bigint): Promise<{ user_id: bigint }[]> {
+  return transaction.query<{ user_id: bigint }>("select user_id from membership where org_id = $1 and role = 'owner' order by user_id for update", [organisationId]);
+}
+
 /** Changes a member's role; an organisation always keeps at least one owner. */
 export async function changeRole(database: Database, organisationId: bigint, userId: bigint, role: string | null): Promise<Outcome<{ removed: boolean }>> {
   return outcomeOf(() =>
     database.transaction(async (transaction) => {
       if (role !== null && !isRole(role)) refuse('value_is_not_allowed', `role must be owner, admin, accountant or viewer, not "${role}"`, { path: 'role' });
-      const owners = await transaction.query<{ user_id: bigint }>("select user_id from membership where org_id = $1 and role = 'owner' for update", [organisationId]);
+      const owners = await lockOwners(transaction, organisationId);
       const [member] = await transaction.query<{ role: Role }>('select role from membership where org_id = $1 and user_id = $2', [organisationId, userId]);
       if (!member) refuse('user_not_found', `No member has the id ${userId}`, { path: 'user' });
       if (member.role === 'owner' && role !== 'owner' && owners.length === 1) refuse('last_owner_cannot_leave', 'An organisation keeps at least one owner', { path: 'role' });

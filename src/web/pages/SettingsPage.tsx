@@ -1,12 +1,13 @@
 import { useId, useState, type FormEvent } from 'react';
-import { settingsApi, type ApiToken, type Member, type Permission, type RoleDescription } from '../api.ts';
+import { settingsApi, type ApiToken, type Invitation, type Member, type Permission, type RoleDescription } from '../api.ts';
+import { paths } from '../router.ts';
 import { useI18n, type MessageKey, type Translate } from '../i18n.tsx';
 import { rolePermits, rolesUpTo, useRoleCatalogue } from '../role-catalogue.ts';
 import { ConfirmDialog } from '../components/ConfirmDialog.tsx';
 import { ChangeOutcome, SettingsSection, SettingsTable, settingsErrorText, useSectionData, useSettingsChange } from '../components/SettingsSection.tsx';
 import { settingsChanged } from '../organisation-settings.ts';
 import { usePageTitle } from '../page-title.ts';
-import { passwordLengthMax, passwordLengthMin } from '../../core/limits.ts';
+import { invitationLifetimeDays } from '../../core/limits.ts';
 
 /** Words for the roles and permissions the server names (GET /roles); one the page does not know is shown by its name. */
 const roleKeys: Record<string, MessageKey> = { owner: 'roleOwner', admin: 'roleAdmin', accountant: 'roleAccountant', viewer: 'roleViewer' };
@@ -25,6 +26,7 @@ export const settingsPermissions: readonly Permission[] = ['manage_settings', 'm
 
 const loadSettings = (org: string) => settingsApi.settings(org);
 const loadMembers = (org: string) => settingsApi.members(org).then((answer) => answer.users);
+const loadInvitations = (org: string) => settingsApi.invitations(org).then((answer) => answer.invitations);
 const loadTokens = (org: string) => settingsApi.tokens(org).then((answer) => answer.tokens);
 
 /**
@@ -112,19 +114,24 @@ function Members({ org, roles }: { org: string; roles: readonly RoleDescription[
   const collator = new Intl.Collator(language === 'fr' ? 'fr-CA' : 'en-CA');
   const ownersCount = members?.filter((member) => member.role === 'owner').length ?? 0;
   const [email, setEmail] = useState('');
-  const [password, setPassword] = useState('');
   // The weakest role first: giving more is a choice.
   const [role, setRole] = useState(() => roles[roles.length - 1]?.role ?? '');
   const formId = useId();
+  const { data: invitations, loadError: invitationsError, reload: reloadInvitations } = useSectionData(org, loadInvitations);
+  const [invited, setInvited] = useState<{ email: string; link: string } | null>(null);
+  const [revoking, setRevoking] = useState<Invitation | null>(null);
+  const { dateTime } = useI18n();
 
-  const add = (event: FormEvent) => {
+  const invite = (event: FormEvent) => {
     event.preventDefault();
+    setInvited(null);
     void change(async () => {
-      const added = await settingsApi.addMember(org, { email, password, role });
+      const answer = await settingsApi.invite(org, { email, role });
+      // The secret goes in the fragment: browsers never send it to a server, so no log holds it.
+      setInvited({ email: answer.email, link: `${window.location.origin}${paths.invitation(answer.token)}` });
       setEmail('');
-      setPassword('');
-      reload();
-      return t('memberAdded', { email: added.email });
+      reloadInvitations();
+      return t('invitationCreated', { email: answer.email });
     });
   };
   // Reloaded even when refused, so each select shows the role the server has.
@@ -169,24 +176,65 @@ function Members({ org, roles }: { org: string; roles: readonly RoleDescription[
           );
         }}
       />
-      <form className="settings-form" onSubmit={add} aria-labelledby={`${formId}-title`}>
-        <h3 id={`${formId}-title`}>{t('addMember')}</h3>
+      <form className="settings-form" onSubmit={invite} aria-labelledby={`${formId}-title`}>
+        <h3 id={`${formId}-title`}>{t('inviteMember')}</h3>
+        <p className="muted">{t('inviteMemberIntro', { days: invitationLifetimeDays })}</p>
         <label className="field">
           <span>{t('email')}</span>
           <input type="email" required value={email} onChange={(event) => setEmail(event.target.value)} autoComplete="off" />
         </label>
-        <label className="field">
-          <span>{t('password')}</span>
-          <input type="password" required minLength={passwordLengthMin} maxLength={passwordLengthMax} value={password} onChange={(event) => setPassword(event.target.value)} autoComplete="new-password" aria-describedby={`${formId}-password-rule`} />
-          <span id={`${formId}-password-rule`} className="muted field-hint" data-testid="password-rule">
-            {t('passwordRule', { min: passwordLengthMin, max: passwordLengthMax })}
-          </span>
-        </label>
         <RoleField roles={roles} role={role} onChange={setRole} />
         <button type="submit" className="button primary" disabled={busy}>
-          {t('addMember')}
+          {t('inviteMember')}
         </button>
       </form>
+      {invited && (
+        <div className="token-once" role="status" data-testid="invitation-link">
+          <p className="strong">{t('invitationLinkFor', { email: invited.email })}</p>
+          <code className="mono token-value" data-testid="invitation-link-value">{invited.link}</code>
+          <CopyButton text={invited.link} />
+          <p className="muted">{t('invitationLinkHint')}</p>
+          <button type="button" className="button secondary" onClick={() => setInvited(null)}>
+            {t('tokenHide')}
+          </button>
+        </div>
+      )}
+      <h3>{t('invitationsWaiting')}</h3>
+      {invitationsError && <p className="notice" role="alert">{invitationsError}</p>}
+      <SettingsTable
+        className="invitations-table"
+        headings={[t('email'), t('role'), t('invitationExpires'), t('documentActions')]}
+        items={invitations}
+        empty={t('noInvitations')}
+        row={(invitation) => (
+          <tr key={invitation.invitation_id} data-invitation={invitation.email}>
+            <td>{invitation.email}</td>
+            <td>{roleText(invitation.role, t)}</td>
+            <td className="nowrap">
+              <time dateTime={invitation.expires_at}>{dateTime(invitation.expires_at)}</time>
+            </td>
+            <td>
+              <button type="button" className="button secondary" onClick={() => setRevoking(invitation)} aria-label={t('revokeInvitationNamed', { email: invitation.email })}>
+                {t('revokeInvitation')}
+              </button>
+            </td>
+          </tr>
+        )}
+      />
+      {revoking && (
+        <ConfirmDialog
+          title={t('revokeInvitationTitle')}
+          question={t('revokeInvitationQuestion', { email: revoking.email })}
+          confirm={t('revokeInvitation')}
+          onClose={() => setRevoking(null)}
+          errorText={(caught) => settingsErrorText(caught, t)}
+          action={async () => {
+            await settingsApi.revokeInvitation(org, revoking.invitation_id);
+            setRevoking(null);
+            reloadInvitations();
+          }}
+        />
+      )}
       <ChangeOutcome error={error} done={done} />
       {removing && (
         <ConfirmDialog
