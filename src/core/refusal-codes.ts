@@ -89,6 +89,7 @@ export const refusalCatalogue = {
   idempotency_key_is_invalid: { kind: 'invalid', description: 'The Idempotency-Key must be 1 to 255 visible characters.' },
   text_is_not_utf8: { kind: 'invalid', description: 'The CSV file or request body has bytes that are not UTF-8 (the file, line and column, or the byte offset, are named).' },
   body_is_too_deep: { kind: 'invalid', description: 'The JSON body nests arrays and objects deeper than the limit.' },
+  account_total_is_too_large: { kind: 'unprocessable', description: "The write would take the account's total of items and refunds, or of payments and credits, past the most one account may hold (10^18 minor units)." },
 } as const satisfies Record<string, { kind: RefusalKind; description: string }>;
 
 export type RefusalCode = keyof typeof refusalCatalogue;

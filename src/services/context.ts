@@ -31,6 +31,9 @@ export async function outcomeOf<T>(work: () => Promise<T>): Promise<Outcome<T>> 
     if (invariant === 'voidHasNoAllocation') {
       return { ok: false, refusal: { code: 'document_is_void', message: 'A document was voided while it was being allocated; nothing was written' } };
     }
+    if (invariant === 'accountTotalWithinLimit') {
+      return { ok: false, refusal: { code: 'account_total_is_too_large', message: "The write would take an account's total past the most one account may hold; nothing was written" } };
+    }
     throw error;
   }
 }
