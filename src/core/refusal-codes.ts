@@ -89,6 +89,8 @@ export const refusalCatalogue = {
   idempotency_key_is_invalid: { kind: 'invalid', description: 'The Idempotency-Key must be 1 to 255 visible characters.' },
   text_is_not_utf8: { kind: 'invalid', description: 'The CSV file or request body has bytes that are not UTF-8 (the file, line and column, or the byte offset, are named).' },
   body_is_too_deep: { kind: 'invalid', description: 'The JSON body nests arrays and objects deeper than the limit.' },
+  text_has_invisible_characters: { kind: 'invalid', description: 'An id or name contains an invisible character (zero-width space, byte-order mark…) or a bidirectional control.' },
+  id_is_confusable: { kind: 'invalid', description: 'An id mixes Latin, Greek and Cyrillic letters, or is written in Greek or Cyrillic letters that look like Latin ones, so it could pass for another id.' },
   account_total_is_too_large: { kind: 'unprocessable', description: "The write would take the account's total of items and refunds, or of payments and credits, past the most one account may hold (10^18 minor units)." },
 } as const satisfies Record<string, { kind: RefusalKind; description: string }>;
 

@@ -88,6 +88,8 @@ export const refusalMessagesFr: Readonly<Record<RefusalCode, RefusalMessageFr>> 
   table_is_placed_otherwise: 'Une table de la grappe Citus est placée autrement que le prévoit Tally (autre colonne de distribution, autre colocalisation, ou table de référence).',
   idempotency_key_is_invalid: 'L’Idempotency-Key doit avoir de 1 à 255 caractères visibles.',
   text_is_not_utf8: 'Le texte n’est pas en UTF-8 (fichier, ligne et colonne, ou position de l’octet indiqués); enregistrez-le en UTF-8.',
+  text_has_invisible_characters: 'Un numéro ou un nom contient un caractère invisible (espace sans chasse, marque d’ordre des octets…) ou une commande de direction du texte.',
+  id_is_confusable: 'Un numéro mêle lettres latines, grecques et cyrilliques, ou s’écrit en lettres grecques ou cyrilliques qui ressemblent à des latines : il pourrait passer pour un autre.',
   account_total_is_too_large: 'L’écriture porterait le total du compte (articles et remboursements, ou paiements et crédits) au-delà du maximum d’un compte (10^18 unités).',
   body_is_too_deep: 'Le JSON de la demande imbrique tableaux et objets plus profondément que la limite.',
 };
