@@ -10,11 +10,14 @@ create table account (
   external_id text not null,
   owner_name text not null,
   owner_email text default ''::text not null,
-  created_at timestamp with time zone default now() not null
+  created_at timestamp with time zone default now() not null,
+  debit_total_minor bigint default 0 not null,
+  credit_total_minor bigint default 0 not null
 );
 alter table account add constraint account_org_id_external_id_key UNIQUE (org_id, external_id);
 alter table account add constraint account_org_id_fkey FOREIGN KEY (org_id) REFERENCES organisation(id);
 alter table account add constraint account_pkey PRIMARY KEY (org_id, id);
+alter table account add constraint account_total_within_limit CHECK (((debit_total_minor <= '1000000000000000000'::bigint) AND (credit_total_minor <= '1000000000000000000'::bigint))) NOT VALID;
 CREATE INDEX account_owner_name ON public.account USING btree (org_id, owner_name COLLATE "und-x-icu", external_id);
 
 create table allocation (
@@ -161,7 +164,8 @@ create table idempotency_key (
   response_status integer,
   response_body text,
   response_content_type text,
-  created_at timestamp with time zone default now() not null
+  created_at timestamp with time zone default now() not null,
+  claimed_until timestamp with time zone
 );
 alter table idempotency_key add constraint idempotency_key_org_id_fkey FOREIGN KEY (org_id) REFERENCES organisation(id);
 alter table idempotency_key add constraint idempotency_key_pkey PRIMARY KEY (org_id, principal, key);
@@ -264,7 +268,7 @@ create table reconciliation_run (
   accounts_total integer default 0 not null,
   accounts_done integer default 0 not null,
   allocations_count bigint default 0 not null,
-  allocated_minor bigint default 0 not null,
+  allocated_minor numeric default 0 not null,
   accounts_credit_on_account integer default 0 not null,
   accounts_balance_owing integer default 0 not null,
   error text,
@@ -296,7 +300,7 @@ create table reconciliation_run_batch (
   referenced_debit_count bigint not null,
   referenced_invoice_count bigint not null,
   oldest_first_count bigint not null,
-  allocated_minor bigint not null,
+  allocated_minor numeric not null,
   credit_on_account_count integer not null,
   balance_owing_count integer not null,
   unreconciled_count integer not null,
@@ -531,6 +535,10 @@ CREATE OR REPLACE FUNCTION public.document_after_insert()
 AS $function$
 declare
   balances document_balance[];
+  total_org_ids bigint[];
+  total_account_ids bigint[];
+  debit_sums numeric[];
+  credit_sums numeric[];
 begin
   execute $sql$
   select array_agg(row(org_id, id, account_id, kind, side, date, invoice_id, position, reference_document_id, amount_minor, 0, voided_at is not null)::document_balance
@@ -541,6 +549,24 @@ begin
     return null;
   end if;
   execute 'insert into document_balance select * from unnest($1)' using balances;
+  execute $sql$
+  select array_agg(org_id order by org_id, account_id), array_agg(account_id order by org_id, account_id),
+         array_agg(debit_minor order by org_id, account_id), array_agg(credit_minor order by org_id, account_id)
+  from (select org_id, account_id,
+               coalesce(sum(amount_minor) filter (where side = 'debit'), 0) as debit_minor,
+               coalesce(sum(amount_minor) filter (where side = 'credit'), 0) as credit_minor
+        from inserted_document where side <> 'none' group by org_id, account_id) sums
+  $sql$ into total_org_ids, total_account_ids, debit_sums, credit_sums;
+  if total_org_ids is null then
+    return null;
+  end if;
+  execute $sql$
+  update account a
+  set debit_total_minor = least(a.debit_total_minor + t.debit_minor, 9223372036854775807)::bigint,
+      credit_total_minor = least(a.credit_total_minor + t.credit_minor, 9223372036854775807)::bigint
+  from unnest($1::bigint[], $2::bigint[], $3::numeric[], $4::numeric[]) as t(org_id, account_id, debit_minor, credit_minor)
+  where a.org_id = t.org_id and a.id = t.account_id
+  $sql$ using total_org_ids, total_account_ids, debit_sums, credit_sums;
   return null;
 end $function$;
 

@@ -1,3 +1,4 @@
+import { codePointName, confusableIdProblem, firstInvisibleCharacter } from './text-rules.ts';
 import { parseCalendarDate, type CalendarDate } from './calendar-date.ts';
 import { creditKinds, paymentMethods, type CreditKind, type PaymentMethod } from './document-kinds.ts';
 import { externalIdLengthMax, textLengthMax } from './limits.ts';
@@ -73,19 +74,28 @@ function parsed<T>(parse: () => T): Outcome<T> {
   }
 }
 
-function text(fields: Fields, name: string, required: boolean, lengthMax = textLengthMax): string {
-  const value = (fields[name] ?? '').trim();
+function text(fields: Fields, name: string, required: boolean, lengthMax = textLengthMax, kind: 'name' | 'id' = 'name'): string {
+  // One form for one text (core/text-rules.ts): "é" as one character or two is the same name.
+  const value = (fields[name] ?? '').trim().normalize('NFC');
   if (required && value === '') refuse('field_is_required', `${name} is required`, { path: name });
   // PostgreSQL text cannot hold NUL; refusing it here gives a precise error instead of a database one.
   if (value.includes('\u0000')) refuse('value_is_not_allowed', `${name} contains a NUL character`, { path: name });
   if (value.length > lengthMax) refuse('text_is_too_long', `${name} is longer than ${lengthMax} characters`, { path: name });
+  const invisible = firstInvisibleCharacter(value, { joinersAllowed: kind === 'name' });
+  if (invisible !== null) {
+    refuse('text_has_invisible_characters', `${name} contains the invisible or bidirectional control character ${codePointName(invisible.character)} at character ${invisible.index + 1}`, {
+      path: name, details: { character: codePointName(invisible.character) },
+    });
+  }
   return value;
 }
 
 function externalId(fields: Fields, name: string): string {
-  const value = text(fields, name, true, externalIdLengthMax);
+  const value = text(fields, name, true, externalIdLengthMax, 'id');
   // Ids are compared exactly and appear in CSV and URLs, so control characters are never part of one.
   if (/[\u0000-\u001f\u007f]/.test(value)) refuse('value_is_not_allowed', `${name} contains a control character`, { path: name });
+  const confusable = confusableIdProblem(value);
+  if (confusable !== null) refuse('id_is_confusable', `${name} "${value}" ${confusable}, so it could pass for another id`, { path: name });
   return value;
 }
 

@@ -5,6 +5,15 @@
 
 /** The largest amount of one document, in minor units: ten trillion cents is far above any registration. */
 export const amountMinorMax = 1_000_000_000_000_000n;
+/**
+ * The largest total of one account on each side (its invoice items and refunds; its payments,
+ * deposits, credits and cancellations), voided documents included, in minor units. Every sum over
+ * one account — its balance, what is open, one invoice's items, what a run allocated to it — is at
+ * most this, nine times below the largest bigint, so no sum of one account can overflow 64 bits.
+ * Far above any real account (ten quadrillion dollars); enforced by the account row's CHECK
+ * (migration 0065, which states the same number) and refused first by the writers with the row at fault.
+ */
+export const accountTotalMinorMax = 1_000_000_000_000_000_000n;
 /** Decimal places a currency may have; ISO 4217 uses at most 4 (e.g. CLF). */
 export const minorDigitsMax = 4;
 /** Items on one invoice. */

@@ -100,6 +100,9 @@ export const refusalCatalogue = {
   invitation_not_found: { kind: 'not_found', description: 'The invitation is unknown, was used or revoked, or has expired.' },
   invitation_is_for_another_email: { kind: 'forbidden', description: 'The invitation is for another email than the signed-in user’s.' },
   invitation_needs_sign_in: { kind: 'conflict', description: 'An account already uses the invited email: sign in with it to accept.' },
+  text_has_invisible_characters: { kind: 'invalid', description: 'An id or name contains an invisible character (zero-width space, byte-order mark…) or a bidirectional control.' },
+  id_is_confusable: { kind: 'invalid', description: 'An id mixes Latin, Greek and Cyrillic letters, or is written in Greek or Cyrillic letters that look like Latin ones, so it could pass for another id.' },
+  account_total_is_too_large: { kind: 'unprocessable', description: "The write would take the account's total of items and refunds, or of payments and credits, past the most one account may hold (10^18 minor units)." },
 } as const satisfies Record<string, { kind: RefusalKind; description: string }>;
 
 export type RefusalCode = keyof typeof refusalCatalogue;

@@ -156,10 +156,36 @@ async function writeChunk(executor: SqlExecutor, organisation: Organisation, chu
 }
 
 /**
+ * How many of this generation's accounts the organisation already holds: 0 for a new or empty
+ * one; n when an earlier run of the same generation (same seed) was stopped after writing its
+ * first n accounts — each chunk commits whole, so those are complete with their documents — and
+ * this run resumes after them. Accounts of anything else refuse the generation.
+ */
+async function generatedAccountsBefore(database: Database, organisation: Organisation, options: GenerateOptions): Promise<number> {
+  const [stored] = await database.query<{ accounts_count: bigint; first_external_id: string | null; last_external_id: string | null; last_owner_name: string | null }>(
+    `select (select count(*) from account where org_id = $1) as accounts_count,
+            (select external_id from account where org_id = $1 order by id limit 1) as first_external_id,
+            (select external_id from account where org_id = $1 order by id desc limit 1) as last_external_id,
+            (select owner_name from account where org_id = $1 order by id desc limit 1) as last_owner_name`,
+    [organisation.id],
+  );
+  const accountsCount = Number(stored!.accounts_count);
+  if (accountsCount === 0) return 0;
+  if (accountsCount <= options.accountsCount) {
+    const [first, last] = [await buildSyntheticChunk(options.seed, 1, 1), await buildSyntheticChunk(options.seed, accountsCount, 1)];
+    if (stored!.first_external_id === first.accounts.externalId[0] && stored!.last_external_id === last.accounts.externalId[0] && stored!.last_owner_name === last.accounts.ownerName[0]) {
+      return accountsCount;
+    }
+  }
+  return refuse('value_is_not_allowed', `Organisation ${options.slug} already has accounts that this generation did not make; generate into a new or empty organisation`, { path: 'org' });
+}
+
+/**
  * `tally generate`: a synthetic organisation for demos and benchmarks, the same for the same seed.
  * Accounts are made in chunks, each written with one statement per table in one transaction,
  * while the next chunk is being made. The organisation is created when new; it must hold no
- * accounts yet, so the generated external ids (A000001, INV-000001-1, ...) cannot collide.
+ * accounts yet, so the generated external ids (A000001, INV-000001-1, ...) cannot collide — or only
+ * the first accounts of the same generation, stopped part-way, which it then resumes.
  */
 export async function generateOrganisation(database: Database, options: GenerateOptions): Promise<Outcome<GenerateSummary>> {
   return outcomeOf(async () => {
@@ -171,22 +197,19 @@ export async function generateOrganisation(database: Database, options: Generate
     if (!Number.isSafeInteger(options.seed) || options.seed < 0) refuse('value_is_not_allowed', 'The seed must be a whole number from 0', { path: 'seed' });
     assert(Number.isSafeInteger(chunkAccounts) && chunkAccounts >= 1 && chunkAccounts <= generateChunkAccountsMax, 'chunk size out of range');
     const organisation = unwrap(await findOrCreateOrganisation(database, { slug: options.slug }));
-    const [existing] = await database.query<{ accounts_exist: boolean }>('select exists (select 1 from account where org_id = $1) as accounts_exist', [organisation.id]);
-    if (existing!.accounts_exist) {
-      refuse('value_is_not_allowed', `Organisation ${options.slug} already has accounts; generate into a new or empty organisation`, { path: 'org' });
-    }
+    const accountsBefore = await generatedAccountsBefore(database, organisation, options);
     const [sequences] = await database.query<Sequences>(
       `select pg_get_serial_sequence('account', 'id') as account, pg_get_serial_sequence('participant', 'id') as participant,
               pg_get_serial_sequence('document', 'id') as document`,
     );
     assert(sequences, 'the identity sequences exist');
 
-    const counts = { accounts: 0, participants: 0, documents: 0, allocations: 0 };
+    const counts = { accounts: accountsBefore, participants: 0, documents: 0, allocations: 0 };
     const chunkAt = (accountsDone: number) =>
       accountsDone < options.accountsCount
         ? buildSyntheticChunk(options.seed, accountsDone + 1, Math.min(chunkAccounts, options.accountsCount - accountsDone))
         : null;
-    let next = chunkAt(0);
+    let next = chunkAt(accountsBefore);
     while (next) {
       const chunk = await next;
       // The next chunk is made while this one is written: it yields to the event loop every few

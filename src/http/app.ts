@@ -26,8 +26,17 @@ export interface AppOptions {
   /** Rate limits are per process; tests may raise them. */
   readonly signInAttemptsMax?: number;
   readonly signInAttemptsPerAddressMax?: number;
+  /** The most an import upload may carry, all files together; importUploadBytesMax unless a test lowers it. */
+  readonly importUploadBytesMax?: number;
   /** Serve the built web page (dist/web) at /; by default whenever it has been built. */
   readonly webPage?: boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The most one import upload may carry, all its files together. */
+    readonly importUploadBytesMax: number;
+  }
 }
 
 export type TallyApp = FastifyInstance & {
@@ -57,7 +66,10 @@ export async function buildApp(options: AppOptions): Promise<TallyApp> {
   installSecurityHeaders(app);
   await app.register(cookie);
   await app.register(rateLimit, { global: false });
-  await app.register(multipart, { limits: { fileSize: importUploadBytesMax, files: 10, fields: 10 } });
+  const uploadBytesMax = options.importUploadBytesMax ?? importUploadBytesMax;
+  // The total of an upload is bounded as its files stream to disk (csv/upload-spool.ts); one file cannot be more than it either.
+  await app.register(multipart, { limits: { fileSize: uploadBytesMax, files: 10, fields: 10 } });
+  app.decorate('importUploadBytesMax', uploadBytesMax);
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',

@@ -15,15 +15,19 @@ export const signInAttemptsPerAddressMax = 30;
 export const signInWindowMs = 15 * 60 * 1000;
 /** Looking up and accepting invitations from one client address within the sign-in window. */
 export const invitationAttemptsPerAddressMax = 30;
-/** How long idempotency keys are kept (at least 24 h as promised; pruned after this). */
+/** How long idempotency keys are honoured, by their age when looked up (at least 24 h as promised); pruned after this. */
 export const idempotencyKeyRetentionHours = 48;
 /** How long a request waits for a concurrent request with the same Idempotency-Key to finish. */
 export const idempotencyWaitMs = 10_000;
 export const idempotencyKeyLengthMax = 255;
 /** Seconds a client is asked to wait (Retry-After) when the database is unreachable. */
 export const databaseUnavailableRetryAfterSeconds = 5;
-/** A key still in progress after this long belongs to a request whose process died; a retry takes it over. */
-export const idempotencyAbandonedAfterSeconds = 300;
+/**
+ * A request holds its key in progress by a lease it renews every third of this while it runs; a
+ * key whose lease lapsed belongs to a request whose process died, and a retry takes it over. A
+ * request that merely runs long keeps its key.
+ */
+export const idempotencyClaimLeaseSeconds = 60;
 /**
  * How deep a JSON body may nest arrays and objects. Tally's deepest body (an invoice's items) is
  * three levels; checks that walk a body recurse once per level, so the bound keeps them far

@@ -3,7 +3,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import '@fastify/multipart';
 import type { Database } from '../storage/database.ts';
 import { sendRefusal } from './error-handler.ts';
-import { idempotencyAbandonedAfterSeconds, idempotencyKeyLengthMax, idempotencyKeyRetentionHours, idempotencyWaitMs } from './http-limits.ts';
+import { claimIdempotencyKey, completeIdempotencyKey, findIdempotencyKey, pruneIdempotencyKeyRows, releaseIdempotencyKey, renewIdempotencyClaim } from '../storage/idempotency-key-sql.ts';
+import { idempotencyClaimLeaseSeconds, idempotencyKeyLengthMax, idempotencyKeyRetentionHours, idempotencyWaitMs } from './http-limits.ts';
 import { principalKey } from './request-context.ts';
 
 const pollIntervalMs = 50;
@@ -21,22 +22,22 @@ function requestHash(request: FastifyRequest): string {
   return createHash('sha256').update(`${request.method} ${request.url}\n${canonicalJson(request.body ?? null)}`).digest('hex');
 }
 
-interface StoredKey {
-  request_hash: string;
-  status: 'in_progress' | 'completed';
-  response_status: number | null;
-  response_body: string | null;
-  response_content_type: string | null;
-}
-
 /**
  * `Idempotency-Key` on any POST of an organisation: the first request with a key runs and its
  * response is stored; a retry with the same key and body gets that response again (marked by the
  * `Idempotent-Replayed: true` header); the same key with another body is refused; a request that
  * arrives while the first is still running waits for it and replays it. Keys are per caller and
- * organisation, kept idempotencyKeyRetentionHours. A 5xx is not stored, so the retry runs again.
+ * organisation, honoured idempotencyKeyRetentionHours by their age when looked up. A request holds
+ * its key by a lease it renews while it runs, so a long request keeps it and a dead process's
+ * key is taken over by a retry. A 5xx is not stored, so the retry runs again.
  */
 export function installIdempotency(app: FastifyInstance, database: Database): void {
+  const heartbeats = new WeakMap<FastifyRequest, NodeJS.Timeout>();
+  const stopHeartbeat = (request: FastifyRequest) => {
+    clearInterval(heartbeats.get(request));
+    heartbeats.delete(request);
+  };
+
   app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
     const header = request.headers['idempotency-key'];
     if (request.method !== 'POST' || header === undefined || !request.scope || !request.principal) return;
@@ -48,37 +49,25 @@ export function installIdempotency(app: FastifyInstance, database: Database): vo
     if (key.length === 0 || key.length > idempotencyKeyLengthMax || !/^[\x21-\x7e]+$/.test(key)) {
       return sendRefusal(reply, { code: 'idempotency_key_is_invalid', message: `The Idempotency-Key must be 1 to ${idempotencyKeyLengthMax} visible characters` });
     }
-    const organisationId = request.scope.context.organisation.id;
-    const principal = principalKey(request.principal);
+    const id = { organisationId: request.scope.context.organisation.id, principal: principalKey(request.principal), key };
     const hash = requestHash(request);
     const claim = async () => {
-      const inserted = await database.query(
-        `insert into idempotency_key (org_id, principal, key, request_hash, status) values ($1, $2, $3, $4, 'in_progress')
-         on conflict (org_id, principal, key) do nothing returning key`,
-        [organisationId, principal, key, hash],
-      );
-      if (inserted.length === 1) request.idempotency = { key, principal, organisationId };
-      return inserted.length === 1;
+      if (!(await claimIdempotencyKey(database, id, hash, idempotencyKeyRetentionHours, idempotencyClaimLeaseSeconds))) return false;
+      request.idempotency = id;
+      const heartbeat = setInterval(() => {
+        renewIdempotencyClaim(database, id, idempotencyClaimLeaseSeconds).catch((error: unknown) => request.log.error({ err: error }, 'renewing an idempotency key failed'));
+      }, (idempotencyClaimLeaseSeconds * 1000) / 3);
+      heartbeat.unref();
+      heartbeats.set(request, heartbeat);
+      return true;
     };
-    if (await claim()) return;
     const deadline = Date.now() + idempotencyWaitMs;
     for (;;) {
-      // A key still "in progress" long after any request could take is left over from a process
-      // that died mid-request: release it so this retry runs.
-      await database.query(
-        `delete from idempotency_key where org_id = $1 and principal = $2 and key = $3 and status = 'in_progress'
-           and created_at < now() - make_interval(secs => $4)`,
-        [organisationId, principal, key, idempotencyAbandonedAfterSeconds],
-      );
-      const [stored] = await database.query<StoredKey>(
-        'select request_hash, status, response_status, response_body, response_content_type from idempotency_key where org_id = $1 and principal = $2 and key = $3',
-        [organisationId, principal, key],
-      );
-      if (!stored) {
-        // The first request failed with a 5xx and released the key: this one runs instead.
-        if (await claim()) return;
-        continue;
-      }
+      // New, expired (by its age now), or left by a dead process (its lease lapsed): this request runs.
+      if (await claim()) return;
+      const stored = await findIdempotencyKey(database, id, idempotencyKeyRetentionHours);
+      // Gone meanwhile (the first request failed with a 5xx and released it): claim again.
+      if (!stored) continue;
       if (stored.request_hash !== hash) {
         return sendRefusal(reply, { code: 'idempotency_key_reused', message: 'This Idempotency-Key was already used with a different request' });
       }
@@ -98,23 +87,20 @@ export function installIdempotency(app: FastifyInstance, database: Database): vo
     const idempotency = request.idempotency;
     if (!idempotency) return payload;
     request.idempotency = null;
-    const parameters = [idempotency.organisationId, idempotency.principal, idempotency.key];
+    stopHeartbeat(request);
     if (reply.statusCode >= 500) {
-      await database.query('delete from idempotency_key where org_id = $1 and principal = $2 and key = $3', parameters);
+      await releaseIdempotencyKey(database, idempotency);
       return payload;
     }
     const body = typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : '';
-    await database.query(
-      `update idempotency_key set status = 'completed', response_status = $4, response_body = $5, response_content_type = $6
-       where org_id = $1 and principal = $2 and key = $3`,
-      [...parameters, reply.statusCode, body, String(reply.getHeader('content-type') ?? 'application/json; charset=utf-8')],
-    );
+    await completeIdempotencyKey(database, idempotency, { status: reply.statusCode, body, contentType: String(reply.getHeader('content-type') ?? 'application/json; charset=utf-8') });
     return payload;
   });
+  // A safety net: the lease is renewed only while the request is being answered.
+  app.addHook('onResponse', async (request) => stopHeartbeat(request));
 }
 
 /** Deletes keys older than the retention period; called periodically by the server. */
 export async function pruneIdempotencyKeys(database: Database): Promise<number> {
-  const rows = await database.query(`delete from idempotency_key where created_at < now() - make_interval(hours => $1) returning key`, [idempotencyKeyRetentionHours]);
-  return rows.length;
+  return pruneIdempotencyKeyRows(database, idempotencyKeyRetentionHours);
 }

@@ -60,9 +60,12 @@ export async function startServer(settings: ServerSettings, seedDemo?: DemoSeede
   const database = await openDatabase(settings.database);
   const demo = seedDemo ? await seedDemo(database, settings) : null;
   const app = await buildApp({ database, logger: { level: settings.logLevel }, secureCookies: settings.secureCookies });
-  const prune = setInterval(() => {
+  // Expired keys are refused by their age at lookup; pruning only frees their rows, from the start on.
+  const pruneKeys = () => {
     pruneIdempotencyKeys(database).catch((error: unknown) => app.log.error({ err: error }, 'pruning idempotency keys failed'));
-  }, pruneIntervalMs);
+  };
+  pruneKeys();
+  const prune = setInterval(pruneKeys, pruneIntervalMs);
   prune.unref();
   const worker = startJobWorker(database, reconcileJobHandler(database, { batchAccounts: settings.runBatchAccounts }), {
     leaseMs: settings.jobLeaseMs,

@@ -110,7 +110,7 @@ async function reconcileBatch(transaction: SqlExecutor, context: TallyContext, r
     referencedDebit: Number(row!.referenced_debit_count),
     referencedInvoice: Number(row!.referenced_invoice_count),
     oldestFirst: Number(row!.oldest_first_count),
-    allocatedMinor: row!.referenced_debit_minor + row!.referenced_invoice_minor + row!.oldest_first_minor,
+    allocatedMinor: BigInt(row!.referenced_debit_minor) + BigInt(row!.referenced_invoice_minor) + BigInt(row!.oldest_first_minor),
     accountsLeftOpen: {
       credit_on_account: Number(row!.credit_on_account_count),
       balance_owing: Number(row!.balance_owing_count),
@@ -281,12 +281,12 @@ class CancelRequested extends Error {
 /** Database refusals that mean a concurrent change won the race; the batch is run again on fresh data. */
 const concurrentChangeInvariants: ReadonlySet<DatabaseInvariant | null> = new Set(['allocatedWithinAmount', 'voidHasNoAllocation']);
 
-function batchResultOf(row: { accounts_count: number; referenced_debit_count: bigint; referenced_invoice_count: bigint; oldest_first_count: bigint; allocated_minor: bigint; credit_on_account_count: number; balance_owing_count: number; unreconciled_count: number; accounts_listed: string }): BatchResult {
+function batchResultOf(row: { accounts_count: number; referenced_debit_count: bigint; referenced_invoice_count: bigint; oldest_first_count: bigint; allocated_minor: string; credit_on_account_count: number; balance_owing_count: number; unreconciled_count: number; accounts_listed: string }): BatchResult {
   return {
     referencedDebit: Number(row.referenced_debit_count),
     referencedInvoice: Number(row.referenced_invoice_count),
     oldestFirst: Number(row.oldest_first_count),
-    allocatedMinor: row.allocated_minor,
+    allocatedMinor: BigInt(row.allocated_minor),
     accountsLeftOpen: { credit_on_account: Number(row.credit_on_account_count), balance_owing: Number(row.balance_owing_count), unreconciled: Number(row.unreconciled_count) },
     leftOpenListed: leftOpenListedOf(row.accounts_listed),
   };
@@ -481,7 +481,7 @@ export interface RunView {
 function runViewOf(run: RunRecord): Omit<RunView, 'summary'> {
   return {
     runId: run.number!, status: run.status as RunStatus, scope: run.scope, strategy: run.strategy, actor: run.actor, accountsTotal: Number(run.accounts_total),
-    accountsDone: Number(run.accounts_done), allocationsCount: Number(run.allocations_count), allocatedMinor: run.allocated_minor,
+    accountsDone: Number(run.accounts_done), allocationsCount: Number(run.allocations_count), allocatedMinor: BigInt(run.allocated_minor),
     hasActiveAllocations: Number(run.active_allocations_count) > 0, startedAt: run.started_at, finishedAt: run.finished_at, undoneAt: run.undone_at, undoneBy: run.undone_by, error: run.error, retryAt: run.retry_at,
   };
 }

@@ -34,6 +34,9 @@ export async function outcomeOf<T>(work: () => Promise<T>): Promise<Outcome<T>> 
     if (invariant === 'organisationKeepsAnOwner') {
       return { ok: false, refusal: { code: 'last_owner_cannot_leave', message: 'An organisation keeps at least one owner', path: 'role' } };
     }
+    if (invariant === 'accountTotalWithinLimit') {
+      return { ok: false, refusal: { code: 'account_total_is_too_large', message: "The write would take an account's total past the most one account may hold; nothing was written" } };
+    }
     throw error;
   }
 }

@@ -186,11 +186,13 @@ function batchSql(strategy: ReconciliationStrategy): string {
     where open_credit_minor > 0 or open_debit_minor > 0
   )
   select count(*) filter (where pass = 1) as referenced_debit_count,
-         coalesce(sum(amount_minor) filter (where pass = 1), 0)::bigint as referenced_debit_minor,
+         coalesce(sum(amount_minor) filter (where pass = 1), 0) as referenced_debit_minor,
          count(*) filter (where pass = 2) as referenced_invoice_count,
-         coalesce(sum(amount_minor) filter (where pass = 2), 0)::bigint as referenced_invoice_minor,
+         coalesce(sum(amount_minor) filter (where pass = 2), 0) as referenced_invoice_minor,
          count(*) filter (where pass = 3) as oldest_first_count,
-         coalesce(sum(amount_minor) filter (where pass = 3), 0)::bigint as oldest_first_minor,
+         -- Sums over a batch's accounts stay numeric: each account is bounded (accountTotalMinorMax),
+         -- but thousands of them together can pass a bigint.
+         coalesce(sum(amount_minor) filter (where pass = 3), 0) as oldest_first_minor,
          -- One row built from subqueries rather than a cross join of one-row results, so the plan
          -- has no join that nested loops could serve (they are off for the batch).
          (select count(*) from account_left_open where open_credit_minor > 0 and open_debit_minor = 0) as credit_on_account_count,
@@ -228,11 +230,12 @@ export const reconcileBatchSql: Readonly<Record<ReconciliationStrategy, string>>
 /** What reconcileBatchSql returns, as the adapters parse it (int8 as bigint). */
 export interface ReconcileBatchRow {
   readonly referenced_debit_count: bigint;
-  readonly referenced_debit_minor: bigint;
+  /** numeric, as text (a batch's sum can pass a bigint). */
+  readonly referenced_debit_minor: string;
   readonly referenced_invoice_count: bigint;
-  readonly referenced_invoice_minor: bigint;
+  readonly referenced_invoice_minor: string;
   readonly oldest_first_count: bigint;
-  readonly oldest_first_minor: bigint;
+  readonly oldest_first_minor: string;
   readonly credit_on_account_count: bigint;
   readonly balance_owing_count: bigint;
   readonly unreconciled_count: bigint;

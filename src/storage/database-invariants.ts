@@ -15,6 +15,8 @@ export const databaseInvariants = {
   allocatedWithinAmount: { sqlState: '23514', constraint: 'document_allocated_within_amount' },
   /** document_balance CHECK: nothing allocated to a voided document. */
   voidHasNoAllocation: { sqlState: '23514', constraint: 'document_void_has_no_allocation' },
+  /** account CHECK (0065): the account's total of each side within accountTotalMinorMax. */
+  accountTotalWithinLimit: { sqlState: '23514', constraint: 'account_total_within_limit' },
   /** allocation_after_insert: the credit is a credit of the allocation's organisation and account. */
   allocationCreditKey: { sqlState: '23503', constraint: 'allocation_org_id_account_id_credit_id_credit_side_fkey' },
   /** allocation_after_insert: the debit is a debit of the allocation's organisation and account. */

@@ -2,6 +2,7 @@ import type { AccountRow, AllocationRow, InvoiceItemRow, ParticipantRow, Receipt
 import { refuse } from '../core/outcome.ts';
 import type { RefusalCode } from '../core/refusal-codes.ts';
 import type { SqlExecutor } from './database.ts';
+import { accountTotalMinorMax } from '../core/limits.ts';
 
 /**
  * Set-based writes of ledger rows, used alike by CSV import (thousands of rows a call) and by the
@@ -38,6 +39,25 @@ async function refuseFirst(
   if (index === null) return;
   const row = rows[0]!;
   refuse(typeof code === 'function' ? code(row) : code, message(row), { path: pathOf(index, field) });
+}
+
+/**
+ * Refuses the first row that would take its account's total on `side` past accountTotalMinorMax
+ * (rows whose id is already stored are not new money and are left out). The account row's CHECK
+ * refuses it too (migration 0065); this names the row at fault first.
+ */
+async function refuseAccountTotalPastLimit(transaction: SqlExecutor, input: string, params: readonly unknown[], side: 'debit' | 'credit', idColumn: string, pathOf: RowPath): Promise<void> {
+  await refuseFirst(
+    transaction,
+    `select ordinal, account_external_id from (
+       select n.ordinal, n.account_external_id,
+              a.${side}_total_minor + sum(n.amount_minor::numeric) over (partition by n.account_id order by n.ordinal) as total_minor
+       from (select * from (${input}) i where not exists (select 1 from document d where d.org_id = $1 and d.external_id = i.${idColumn})) n
+       join account a on a.org_id = $1 and a.id = n.account_id) running
+     where total_minor > $${params.length + 1} order by ordinal limit 1`,
+    [...params, accountTotalMinorMax], pathOf, 'amount', 'account_total_is_too_large',
+    (row) => `Account ${String(row.account_external_id)} would total more than ${accountTotalMinorMax} minor units of ${side === 'debit' ? 'items and refunds' : 'payments and credits'}, the most one account may hold`,
+  );
 }
 
 function counts(total: number, created: number): WriteCounts {
@@ -142,6 +162,7 @@ export async function writeInvoiceItems(transaction: SqlExecutor, organisationId
     params, pathOf, 'invoice_id', 'id_exists_with_different_content',
     (row) => `Invoice ${String(row.invoice_external_id)} appears with another account or date`,
   );
+  await refuseAccountTotalPastLimit(transaction, input, params, 'debit', 'item_external_id', pathOf);
   await transaction.query(
     // Invoices are created in the order of their first rows: that is their creation order, which
     // auto-reconcile uses to tell an older invoice from a newer one on the same date.
@@ -212,6 +233,7 @@ export async function writeRefunds(transaction: SqlExecutor, organisationId: big
   const input = `select i.*, a.id as account_id from unnest($2::text[], $3::text[], $4::date[], $5::bigint[], $6::text[], $7::text[])
     with ordinality as i(external_id, account_external_id, date, amount_minor, method, reference, ordinal)
     join account a on a.org_id = $1 and a.external_id = i.account_external_id`;
+  await refuseAccountTotalPastLimit(transaction, input, params, 'debit', 'external_id', pathOf);
   const inserted = await transaction.query(
     `insert into document (org_id, account_id, kind, side, external_id, date, amount_minor, method, reference)
      select $1, account_id, 'refund', 'debit', external_id, date, amount_minor, method, reference from (${input}) i order by ordinal
@@ -275,6 +297,7 @@ export async function writeReceipts(transaction: SqlExecutor, organisationId: bi
     params, pathOf, 'reference', (row) => row.problem as RefusalCode,
     (row) => referenceProblemMessages[row.problem as keyof typeof referenceProblemMessages](String(row.reference), String(row.target_kind)),
   );
+  await refuseAccountTotalPastLimit(transaction, input, params, 'credit', 'external_id', pathOf);
   const inserted = await transaction.query<{ id: bigint }>(
     `insert into document (org_id, account_id, kind, side, external_id, date, amount_minor, method, reference,
                            reference_document_id, ledger_code, scheduled)

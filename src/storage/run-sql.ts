@@ -61,7 +61,8 @@ export interface RunRecord {
   readonly accounts_total: number;
   readonly accounts_done: number;
   readonly allocations_count: bigint;
-  readonly allocated_minor: bigint;
+  /** numeric, as text: a run's total over many accounts can pass a bigint (migration 0066). */
+  readonly allocated_minor: string;
   readonly active_allocations_count: bigint;
   readonly started_at: Date;
   readonly finished_at: Date | null;

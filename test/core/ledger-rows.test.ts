@@ -152,3 +152,40 @@ describe('parseAllocationRow', () => {
     expectRefused(parseAllocationRow({ ...base, ...change }, 2), code, path);
   });
 });
+
+describe('ids and names: one form, nothing invisible, no look-alike ids (core/text-rules.ts)', () => {
+  const account = (accountId: string, ownerName = 'Marie Tremblay') => parseAccountRow({ account_id: accountId, owner_name: ownerName });
+
+  it('stores text in NFC, so an accent typed as two characters is the same id and name', () => {
+    expect(account('RENE\u0301E-1', 'Rene\u0301e Tremblay')).toMatchObject({ ok: true, value: { accountId: 'RENÉE-1', ownerName: 'Renée Tremblay' } });
+  });
+
+  it.each([
+    ['a zero-width space', 'D1\u200b', 'U+200B'],
+    ['a word joiner', 'D\u20601', 'U+2060'],
+    ['a byte-order mark', 'D\ufeff1', 'U+FEFF'],
+    ['a right-to-left override', 'D1\u202e', 'U+202E'],
+    ['a left-to-right isolate', '\u2066D1', 'U+2066'],
+    ['a zero-width joiner (in an id)', 'D\u200d1', 'U+200D'],
+  ])('refuses an id with %s', (_name, accountId, character) => {
+    expect(account(accountId)).toMatchObject({ ok: false, refusal: { code: 'text_has_invisible_characters', path: 'account_id', details: { character } } });
+  });
+
+  it('refuses bidirectional controls in names, and keeps the joiners scripts need', () => {
+    expect(account('A-1', 'Marie \u202eTremblay')).toMatchObject({ ok: false, refusal: { code: 'text_has_invisible_characters', path: 'owner_name' } });
+    expect(account('A-1', 'می\u200cخواهم')).toMatchObject({ ok: true, value: { ownerName: 'می\u200cخواهم' } });
+  });
+
+  it.each([
+    ['Latin with a Cyrillic А', 'PАY-1'],
+    ['Latin with a Greek Ο', 'INV-Ο1'],
+    ['Cyrillic letters that all look Latin', 'РО-1'],
+    ['Greek letters that all look Latin', 'ΑΒ-1'],
+  ])('refuses an id that could pass for another: %s', (_name, accountId) => {
+    expect(account(accountId)).toMatchObject({ ok: false, refusal: { code: 'id_is_confusable', path: 'account_id' } });
+  });
+
+  it('accepts ids wholly in a script that does not look Latin, and accented Latin', () => {
+    for (const accountId of ['Д1', 'Счёт-1', 'Λ-7', 'ÉTÉ-2026', '会員-12']) expect(account(accountId).ok, accountId).toBe(true);
+  });
+});

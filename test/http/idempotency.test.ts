@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { idempotencyClaimLeaseSeconds, idempotencyKeyRetentionHours } from '../../src/http/http-limits.ts';
 import { dialects, type TestDatabase } from '../support/dialects.ts';
 import { httpFixture, type HttpFixture } from '../support/http-fixture.ts';
 
@@ -65,6 +66,38 @@ for (const dialect of dialects) {
       const retry = await http.request('POST', '/allocations', body, { headers: { 'idempotency-key': 'abandoned-1' } });
       expect(retry.statusCode).toBe(201);
       expect(retry.headers['idempotent-replayed']).toBeUndefined();
+    });
+
+    it('honours a key for its 48 hours by its age when looked up, whether or not the prune has run', async () => {
+      const first = await http.request('POST', '/accounts', { account_id: 'AGED-1', owner_name: 'Owner' }, { headers: { 'idempotency-key': 'aged-1' } });
+      expect(first.statusCode).toBe(201);
+      const other = { account_id: 'AGED-2', owner_name: 'Owner' };
+      await test.database.query(`update idempotency_key set created_at = now() - make_interval(hours => $1) - interval '1 minute' where key = 'aged-1'`, [idempotencyKeyRetentionHours - 1]);
+      expect((await http.request('POST', '/accounts', other, { headers: { 'idempotency-key': 'aged-1' } })).json().error.code).toBe('idempotency_key_reused');
+      // Past its retention, with no prune run: the key is gone, the new request runs.
+      await test.database.query(`update idempotency_key set created_at = now() - make_interval(hours => $1) - interval '1 minute' where key = 'aged-1'`, [idempotencyKeyRetentionHours]);
+      const fresh = await http.request('POST', '/accounts', other, { headers: { 'idempotency-key': 'aged-1' } });
+      expect(fresh.statusCode).toBe(201);
+      expect(fresh.headers['idempotent-replayed']).toBeUndefined();
+      expect((await http.request('GET', '/accounts/AGED-2')).statusCode).toBe(200);
+    });
+
+    it('never takes a key from a request that still holds its lease, however long it has run', async () => {
+      const body = { account_id: 'LONG-1', owner_name: 'Owner' };
+      expect((await http.request('POST', '/accounts', body, { headers: { 'idempotency-key': 'long-1' } })).statusCode).toBe(201);
+      // As a request that started an hour ago and still renews its lease would leave its key.
+      await test.database.query(
+        `update idempotency_key set status = 'in_progress', response_body = null, created_at = now() - interval '1 hour',
+           claimed_until = now() + make_interval(secs => $1) where key = 'long-1'`,
+        [idempotencyClaimLeaseSeconds],
+      );
+      const retry = await http.request('POST', '/accounts', body, { headers: { 'idempotency-key': 'long-1' } });
+      expect(retry.json().error.code).toBe('idempotency_key_in_progress');
+      // Once its lease lapses (its process died), a retry takes it over.
+      await test.database.query(`update idempotency_key set claimed_until = now() - interval '1 second' where key = 'long-1'`);
+      const takeover = await http.request('POST', '/accounts', body, { headers: { 'idempotency-key': 'long-1' } });
+      expect(takeover.statusCode).toBe(200);
+      expect(takeover.headers['idempotent-replayed']).toBeUndefined();
     });
 
     it('refuses a malformed key', async () => {

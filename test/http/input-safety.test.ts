@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../src/http/app.ts';
 import { jsonDepthMax } from '../../src/http/http-limits.ts';
 import { dialects, type TestDatabase } from '../support/dialects.ts';
 import { httpFixture, type HttpFixture } from '../support/http-fixture.ts';
@@ -62,6 +63,33 @@ for (const dialect of dialects) {
       expect(response.statusCode).toBe(400);
       expect(response.json().error).toMatchObject({ code: 'text_is_not_utf8', details: { path: 'accounts.csv:3', line: 3, column: 8 } });
       expect((await http.request('GET', '/accounts/U-2')).statusCode).toBe(404);
+    });
+
+    it('bounds an upload by the total of its files, not each file, and imports what fits from the files streamed to disk', async () => {
+      const uploadBytesMax = 600;
+      const app = await buildApp({ database: test.database, importUploadBytesMax: uploadBytesMax });
+      try {
+        const rows = (prefix: string) => Array.from({ length: 20 }, (_, index) => `${prefix}-${index},Owner ${index}`).join('\n');
+        // Each file is under the limit; together they are over it.
+        const accounts = Buffer.from(`account_id,owner_name\n${rows('T')}\n`);
+        const participants = Buffer.from(`participant_id,account_id,name\n${Array.from({ length: 20 }, (_, index) => `TP-${index},T-${index},Child ${index}`).join('\n')}\n`);
+        expect(accounts.length).toBeLessThan(uploadBytesMax);
+        expect(participants.length).toBeLessThan(uploadBytesMax);
+        expect(accounts.length + participants.length).toBeGreaterThan(uploadBytesMax);
+        const send = (files: Record<string, Buffer>) => {
+          const body = multipart(files);
+          return app.inject({ method: 'POST', url: `/api/v1/orgs/${http.organisation.slug}/imports`, headers: { authorization: `Bearer ${http.tokens.owner}`, 'content-type': body.contentType }, payload: body.payload });
+        };
+        const tooLarge = await send({ 'accounts.csv': accounts, 'participants.csv': participants });
+        expect(tooLarge.statusCode).toBe(413);
+        expect(tooLarge.json().error).toMatchObject({ code: 'body_is_too_large', details: { path: 'participants.csv', bytes_max: uploadBytesMax } });
+        expect((await http.request('GET', '/accounts/T-0')).statusCode).toBe(404);
+        const fits = await send({ 'accounts.csv': accounts });
+        expect(fits.statusCode).toBe(200);
+        expect(fits.json().files).toEqual([{ file: 'accounts.csv', created: 20, existing: 0 }]);
+      } finally {
+        await app.close();
+      }
     });
   });
 }

@@ -83,7 +83,6 @@ for (const dialect of dialects) {
            values ($1, $2, $3, $4, $5, $6, $7, 'raw-sql')`,
           [fixture.context.organisation.id, ids[credit]!.account_id, ids[credit]!.id, ids[debit]!.id, amountMinor, runId === null ? 'manual' : 'auto', runId],
         );
-      /** Removes the organisation's only owner, who is made first. */
       /** Removes the organisation's only owner (made at the first call). */
       const removeOnlyOwner = async () => {
         const organisationId = fixture.context.organisation.id;
@@ -95,13 +94,21 @@ for (const dialect of dialects) {
         }
         return database.query('delete from membership where org_id = $1 and user_id = $2', [organisationId, owner.user_id]);
       };
-      return { insert, removeOnlyOwner };
+      // 1,001 credits of the largest amount: past the account's bound (accountTotalMinorMax), by raw SQL past the writers' own check.
+      const insertHugeCredit = () =>
+        database.query(
+          `insert into document (org_id, account_id, kind, side, external_id, date, amount_minor)
+           select $1, $2, 'credit', 'credit', 'HUGE-' || n, '2026-01-10', 1000000000000000 from generate_series(1, 1001) n`,
+          [fixture.context.organisation.id, ids.P1!.account_id],
+        );
+      return { insert, removeOnlyOwner, insertHugeCredit };
     }
 
     /** For each invariant: a statement breaking it, and the refusal code a service gives for it (if any). */
     const breaking: Record<DatabaseInvariant, { statement: (broken: Awaited<ReturnType<typeof ledger>>) => Promise<unknown>; refusalCode: string | null }> = {
       allocatedWithinAmount: { statement: (broken) => broken.insert('P1', 'I1', 3001n), refusalCode: 'allocation_exceeds_remaining' },
       voidHasNoAllocation: { statement: (broken) => broken.insert('PV', 'I1', 100n), refusalCode: 'document_is_void' },
+      accountTotalWithinLimit: { statement: (broken) => broken.insertHugeCredit(), refusalCode: 'account_total_is_too_large' },
       allocationCreditKey: { statement: (broken) => broken.insert('I1', 'I1', 100n), refusalCode: null },
       allocationDebitKey: { statement: (broken) => broken.insert('P1', 'I9', 100n), refusalCode: null },
       allocationRunKey: { statement: (broken) => broken.insert('P1', 'I1', 100n, 999_999_999n), refusalCode: null },

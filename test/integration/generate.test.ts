@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { unwrap } from '../../src/core/outcome.ts';
 import { generateOrganisation } from '../../src/generate/generate-organisation.ts';
+import { demoAccountsCount, demoOrganisationSlug, demoSeed, seedDemoOrganisation } from '../../src/http/demo.ts';
+import { serverSettingsFromEnvironment } from '../../src/http/server.ts';
+import { authenticate } from '../../src/services/access/users.ts';
 import { executeRun, queueAutoReconcile, runAutoReconcile } from '../../src/services/auto-reconcile.ts';
 import type { TallyContext } from '../../src/services/context.ts';
 import type { SqlExecutor } from '../../src/storage/database.ts';
@@ -139,6 +142,45 @@ for (const dialect of dialects) {
       const canonical = async (organisationId: bigint) => (await canonicalDump(database, organisationId)).filter((line) => line.split('|').length === 4);
       expect(await canonical(split.organisation.id)).toEqual(await canonical(whole.organisation.id));
       await expectInvariants(database, split.organisation.id);
+    });
+
+    /** A generation stopped after its first chunk committed, as Ctrl-C or a killed process would leave it. */
+    class Interrupted extends Error {}
+    async function generateInterrupted(database: TestDatabase['database'], slug: string, options: { accountsCount: number; seed: number; chunkAccounts: number }): Promise<void> {
+      const stopped = await generateOrganisation(database, {
+        slug, ...options, actor: 'test',
+        onProgress: () => { throw new Interrupted('stopped after the first chunk'); },
+      }).then(() => null, (error: unknown) => error);
+      expect(stopped).toBeInstanceOf(Interrupted);
+    }
+
+    it('resumes a generation stopped part-way, giving the same organisation as one run, and refuses one of another seed', async () => {
+      await generateInterrupted(test.database, 'gen-resumed', { accountsCount, seed, chunkAccounts: 20 });
+      const [partial] = await test.database.query<{ count: bigint }>('select count(*) as count from account where org_id = (select id from organisation where slug = $1)', ['gen-resumed']);
+      expect(partial!.count).toBe(20n);
+      const otherSeed = await generateOrganisation(test.database, { slug: 'gen-resumed', accountsCount, seed: seed + 1, actor: 'test' });
+      expect(otherSeed).toMatchObject({ ok: false, refusal: { code: 'value_is_not_allowed', path: 'org' } });
+      const resumed = unwrap(await generateOrganisation(test.database, { slug: 'gen-resumed', accountsCount, seed, actor: 'test', chunkAccounts: 20 }));
+      expect(resumed.accountsCount).toBe(accountsCount);
+      const whole = unwrap(await generateOrganisation(test.database, { slug: 'gen-whole', accountsCount, seed, actor: 'test' }));
+      expect(await canonicalDump(test.database, resumed.organisation.id)).toEqual(await canonicalDump(test.database, whole.organisation.id));
+    });
+
+    it('a first start interrupted while seeding the demo resumes at the next start and prints the owner', async () => {
+      const fresh = await dialect.open();
+      try {
+        await generateInterrupted(fresh.database, demoOrganisationSlug, { accountsCount: demoAccountsCount, seed: demoSeed, chunkAccounts: 200 });
+        const settings = { ...serverSettingsFromEnvironment({}), adminPassword: 'first start password' };
+        const seeded = await seedDemoOrganisation(fresh.database, settings);
+        expect(seeded).toEqual({ slug: demoOrganisationSlug, email: settings.adminEmail, password: 'first start password' });
+        const [accounts] = await fresh.database.query<{ count: bigint }>('select count(*) as count from account');
+        expect(accounts!.count).toBe(BigInt(demoAccountsCount));
+        expect(await authenticate(fresh.database, settings.adminEmail, 'first start password')).not.toBeNull();
+        // Started again: the owner exists, nothing is seeded or printed.
+        expect(await seedDemoOrganisation(fresh.database, settings)).toBeNull();
+      } finally {
+        await fresh.drop();
+      }
     });
   });
 }

@@ -4,8 +4,8 @@ import type { FastifyInstance } from 'fastify';
 import '@fastify/multipart';
 import { exportTables, type ExportTable } from '../../csv/csv-formats.ts';
 import { exportCsvTable } from '../../csv/export-table.ts';
-import { csvInputFileOfText, type CsvInputFile } from '../../csv/import-files.ts';
 import { importCsvFiles } from '../../csv/import-ledger.ts';
+import { UploadSpool } from '../../csv/upload-spool.ts';
 import { valueOrThrow } from '../body-parsing.ts';
 import { sendRefusal } from '../error-handler.ts';
 import { scopeOf } from '../organisation-scope.ts';
@@ -15,8 +15,8 @@ const ExportParams = Type.Object({ ...OrganisationParams.properties, table: Type
 
 /**
  * CSV in and out, the same formats as `tally import` and `tally export` (docs/csv-formats.md).
- * An upload is held in memory up to importUploadBytesMax, then imported in one transaction; the
- * command line streams files of any size from disk.
+ * An upload's files are streamed to a temporary folder, at most importUploadBytesMax all together,
+ * then imported in one transaction from there; the command line streams files from disk.
  */
 export async function transferRoutes(app: FastifyInstance): Promise<void> {
   app.post(
@@ -34,11 +34,15 @@ export async function transferRoutes(app: FastifyInstance): Promise<void> {
     async (request, reply) => {
       const { context } = scopeOf(request);
       if (!request.isMultipart()) return sendRefusal(reply, { code: 'media_type_is_unsupported', message: 'Send the CSV files as multipart/form-data' });
-      const files: CsvInputFile[] = [];
-      for await (const part of request.files()) files.push(csvInputFileOfText(part.filename, await part.toBuffer()));
-      if (files.length === 0) return sendRefusal(reply, { code: 'accounts_file_is_missing', message: 'Upload at least accounts.csv' });
-      const summary = valueOrThrow(await importCsvFiles(context, files));
-      return { files: summary.files.map((file) => ({ file: file.fileName, created: file.created, existing: file.existing })) };
+      const spool = await UploadSpool.open(app.importUploadBytesMax);
+      try {
+        for await (const part of request.files()) await spool.add(part.filename, part.file);
+        if (spool.inputFiles.length === 0) return sendRefusal(reply, { code: 'accounts_file_is_missing', message: 'Upload at least accounts.csv' });
+        const summary = valueOrThrow(await importCsvFiles(context, spool.inputFiles));
+        return { files: summary.files.map((file) => ({ file: file.fileName, created: file.created, existing: file.existing })) };
+      } finally {
+        await spool.remove();
+      }
     },
   );
 
