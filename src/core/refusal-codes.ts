@@ -87,6 +87,9 @@ export const refusalCatalogue = {
   idempotency_key_reused: { kind: 'unprocessable', description: 'The Idempotency-Key was already used with a different request body.' },
   idempotency_key_in_progress: { kind: 'conflict', description: 'A request with this Idempotency-Key is still running; retry shortly.' },
   idempotency_key_is_invalid: { kind: 'invalid', description: 'The Idempotency-Key must be 1 to 255 visible characters.' },
+  heavy_work_limit_reached: { kind: 'rate_limited', description: 'Too much heavy work (previews, imports, exports, report downloads) is running for this organisation or on this server; retry after the Retry-After seconds.' },
+  request_took_too_long: { kind: 'unavailable', description: 'A statement of the request ran past its time bound and was stopped; nothing was changed. Retry later, or narrow the request.' },
+  request_was_abandoned: { kind: 'unavailable', description: 'The client went away before the answer; the work was stopped and rolled back (logged; no client receives it).' },
   database_unavailable: { kind: 'unavailable', description: 'The database cannot be reached or dropped the connection; retry after the Retry-After seconds (a write cut off while committing may have been applied: retry it with the same Idempotency-Key).' },
 } as const satisfies Record<string, { kind: RefusalKind; description: string }>;
 

@@ -87,6 +87,9 @@ export const refusalMessagesFr: Readonly<Record<RefusalCode, RefusalMessageFr>> 
   citus_is_not_installed: 'La base de données n’a pas l’extension Citus : ses tables ne peuvent pas être distribuées (tally migrate --distribute).',
   table_is_placed_otherwise: 'Une table de la grappe Citus est placée autrement que le prévoit Tally (autre colonne de distribution, autre colocalisation, ou table de référence).',
   idempotency_key_is_invalid: 'L’Idempotency-Key doit avoir de 1 à 255 caractères visibles.',
+  heavy_work_limit_reached: 'Trop de travaux lourds (aperçus, importations, exportations, téléchargements de rapports) sont en cours pour cette organisation ou sur ce serveur; réessayez après le délai de Retry-After.',
+  request_took_too_long: 'Une requête SQL de la demande a dépassé sa limite de temps et a été arrêtée; rien n’a été modifié. Réessayez plus tard, ou restreignez la demande.',
+  request_was_abandoned: 'Le client est parti avant la réponse; le travail a été arrêté et annulé.',
   database_unavailable: 'La base de données est injoignable ou a coupé la connexion; réessayez après le délai de Retry-After (une écriture coupée pendant sa validation a pu être appliquée : réessayez-la avec la même Idempotency-Key).',
 };
 

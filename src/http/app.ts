@@ -6,6 +6,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Database } from '../storage/database.ts';
+import { requestStatementTimeoutMs } from '../core/limits.ts';
 import { installAuthentication } from './authentication.ts';
 import { ErrorResponse } from './schemas.ts';
 import { installErrorHandling, sendRefusal } from './error-handler.ts';
@@ -13,6 +14,7 @@ import { installTextSafety } from './text-safety.ts';
 import { apiDocsContentSecurityPolicy, installSecurityHeaders } from './security-headers.ts';
 import { importUploadBytesMax, requestBodyBytesMax } from './http-limits.ts';
 import { installIdempotency } from './idempotency.ts';
+import { installHeavyWorkAdmission } from './heavy-work-admission.ts';
 import { installOrganisationScope, type GuardedRoute } from './organisation-scope.ts';
 import { registerApiRoutes } from './routes/index.ts';
 import { installWebPage, webBuildExists } from './web-page.ts';
@@ -24,6 +26,8 @@ export interface AppOptions {
   readonly secureCookies?: boolean;
   /** Rate limits are per process; tests may raise them. */
   readonly signInAttemptsMax?: number;
+  /** Each statement of an interactive request at most this long (requestStatementTimeoutMs); tests lower it. */
+  readonly requestStatementTimeoutMs?: number;
   /** Serve the built web page (dist/web) at /; by default whenever it has been built. */
   readonly webPage?: boolean;
 }
@@ -82,8 +86,10 @@ export async function buildApp(options: AppOptions): Promise<TallyApp> {
   installErrorHandling(app);
   installTextSafety(app);
   installAuthentication(app, options.database);
-  const guardedRoutes = installOrganisationScope(app, options.database);
+  const guardedRoutes = installOrganisationScope(app, options.database, { statementTimeoutMs: options.requestStatementTimeoutMs ?? requestStatementTimeoutMs });
   app.decorate('guardedRoutes', guardedRoutes);
+  // Before idempotency: a refusal for want of room is not a key's answer.
+  installHeavyWorkAdmission(app);
   installIdempotency(app, options.database);
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());

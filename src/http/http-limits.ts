@@ -18,5 +18,7 @@ export const idempotencyWaitMs = 10_000;
 export const idempotencyKeyLengthMax = 255;
 /** Seconds a client is asked to wait (Retry-After) when the database is unreachable. */
 export const databaseUnavailableRetryAfterSeconds = 5;
+/** Seconds a client is asked to wait (Retry-After) when heavy work is at its bound, or a statement ran too long. */
+export const heavyWorkRetryAfterSeconds = 10;
 /** A key still in progress after this long belongs to a request whose process died; a retry takes it over. */
 export const idempotencyAbandonedAfterSeconds = 300;
