@@ -43,18 +43,22 @@ pg.Client.prototype.emit = function (this: pg.Client, event: string | symbol, ..
   if (event === 'notice') console.log(String((values[0] as { message?: string }).message).slice(0, 6000));
   return emit.call(this, event, ...values);
 } as typeof emit;
+// The pools notice their terminated connections on first use: warm them up.
+for (let attempt = 0; attempt < 20 && (await http.request('GET', '/accounts')).statusCode !== 200; attempt += 1);
 
-async function checkout(name: string, paymentsCount: number) {
+async function checkout(name: string, paymentsCount: number, itemsCount = 1) {
   started = Date.now();
   const answer = await http.request('POST', '/checkouts', {
     invoice_id: `CO-${name}`, account_id: 'A1', date: '2026-09-02',
-    items: [{ item_id: `CO-${name}-1`, amount: `${paymentsCount}.00` }],
-    payments: Array.from({ length: paymentsCount }, (_, index) => ({ receipt_id: `CO-${name}-P${index}`, date: '2026-09-02', amount: '1.00', method: 'card' })),
+    // Items of 1.00 each, paid by payments that share the total.
+    items: Array.from({ length: itemsCount }, (_, index) => ({ item_id: `CO-${name}-${index}`, amount: `${paymentsCount}.00` })),
+    payments: Array.from({ length: paymentsCount }, (_, index) => ({ receipt_id: `CO-${name}-P${index}`, date: '2026-09-02', amount: `${itemsCount}.00`, method: 'card' })),
   });
-  console.log(`checkout ${name} with ${paymentsCount} payments: ${answer.statusCode} in ${Date.now() - started} ms`);
+  console.log(`checkout ${name} of ${itemsCount} items with ${paymentsCount} payments: ${answer.statusCode} in ${Date.now() - started} ms`);
 }
 await checkout('one', 1);
 await checkout('hundred', 100);
+await checkout('thousand', 100, 1_000);
 const stats = await admin.query("select relname, n_live_tup, last_analyze, last_autoanalyze from pg_stat_user_tables where relname in ('document', 'document_balance', 'allocation') order by 1");
 console.log(stats.rows);
 await admin.end();
