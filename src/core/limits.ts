@@ -51,3 +51,20 @@ export const passwordLengthMin = 10;
 export const passwordLengthMax = 200;
 /** How long an invitation link to join an organisation can be used. */
 export const invitationLifetimeDays = 7;
+/**
+ * Time bounds of one SQL statement (PostgreSQL's statement_timeout): an interactive request's,
+ * a heavy request's (previews, imports, exports, downloads: as long as the HTTP request may last),
+ * and a background run's batch.
+ */
+export const requestStatementTimeoutMs = 30_000;
+export const heavyWorkStatementTimeoutMs = 120_000;
+export const backgroundStatementTimeoutMs = 600_000;
+/**
+ * Heavy work (runs, previews, imports, exports, report downloads) in one server process: at most
+ * this many heavy requests at once in all, and per organisation, past which a request is refused
+ * (429 heavy_work_limit_reached); on PostgreSQL they share a pool of their own of this many
+ * connections, so the interactive pool stays free.
+ */
+export const heavyWorkConcurrentMax = 4;
+export const heavyWorkPerOrganisationMax = 2;
+export const heavyWorkConnectionsMax = 4;

@@ -89,6 +89,9 @@ export const refusalCatalogue = {
   idempotency_key_is_invalid: { kind: 'invalid', description: 'The Idempotency-Key must be 1 to 255 visible characters.' },
   text_is_not_utf8: { kind: 'invalid', description: 'The CSV file or request body has bytes that are not UTF-8 (the file, line and column, or the byte offset, are named).' },
   body_is_too_deep: { kind: 'invalid', description: 'The JSON body nests arrays and objects deeper than the limit.' },
+  heavy_work_limit_reached: { kind: 'rate_limited', description: 'Too much heavy work (previews, imports, exports, report downloads) is running for this organisation or on this server; retry after the Retry-After seconds.' },
+  request_took_too_long: { kind: 'unavailable', description: 'A statement of the request ran past its time bound and was stopped; nothing was changed. Retry later, or narrow the request.' },
+  request_was_abandoned: { kind: 'unavailable', description: 'The client went away before the answer; the work was stopped and rolled back (logged; no client receives it).' },
   database_unavailable: { kind: 'unavailable', description: 'The database cannot be reached or dropped the connection; retry after the Retry-After seconds (a write cut off while committing may have been applied: retry it with the same Idempotency-Key).' },
 
   // Reports.

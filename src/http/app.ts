@@ -6,6 +6,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Database } from '../storage/database.ts';
+import { requestStatementTimeoutMs } from '../core/limits.ts';
 import { installAuthentication } from './authentication.ts';
 import { ErrorResponse } from './schemas.ts';
 import { installErrorHandling, sendRefusal } from './error-handler.ts';
@@ -14,6 +15,7 @@ import { installJsonBodyParser } from './json-body.ts';
 import { apiDocsContentSecurityPolicy, installSecurityHeaders } from './security-headers.ts';
 import { importUploadBytesMax, requestBodyBytesMax } from './http-limits.ts';
 import { installIdempotency } from './idempotency.ts';
+import { installHeavyWorkAdmission } from './heavy-work-admission.ts';
 import { installOrganisationScope, type GuardedRoute } from './organisation-scope.ts';
 import { registerApiRoutes } from './routes/index.ts';
 import { installWebPage, webBuildExists } from './web-page.ts';
@@ -28,6 +30,8 @@ export interface AppOptions {
   readonly signInAttemptsPerAddressMax?: number;
   /** The most an import upload may carry, all files together; importUploadBytesMax unless a test lowers it. */
   readonly importUploadBytesMax?: number;
+  /** Each statement of an interactive request at most this long (requestStatementTimeoutMs); tests lower it. */
+  readonly requestStatementTimeoutMs?: number;
   /** Serve the built web page (dist/web) at /; by default whenever it has been built. */
   readonly webPage?: boolean;
 }
@@ -97,8 +101,10 @@ export async function buildApp(options: AppOptions): Promise<TallyApp> {
   installJsonBodyParser(app);
   installTextSafety(app);
   installAuthentication(app, options.database);
-  const guardedRoutes = installOrganisationScope(app, options.database);
+  const guardedRoutes = installOrganisationScope(app, options.database, { statementTimeoutMs: options.requestStatementTimeoutMs ?? requestStatementTimeoutMs });
   app.decorate('guardedRoutes', guardedRoutes);
+  // Before idempotency: a refusal for want of room is not a key's answer.
+  installHeavyWorkAdmission(app);
   installIdempotency(app, options.database);
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());

@@ -4,8 +4,8 @@ import { httpStatusOfRefusal } from './http-status.ts';
 import { refusalMessageIn } from '../core/refusal-language.ts';
 import { internalErrorMessageFr } from '../core/refusal-messages-fr.ts';
 import { answerLanguage } from './language.ts';
-import { DatabaseUnavailableError } from '../storage/database.ts';
-import { databaseUnavailableRetryAfterSeconds } from './http-limits.ts';
+import { DatabaseUnavailableError, isStatementTimeout, WorkAbortedError } from '../storage/database.ts';
+import { databaseUnavailableRetryAfterSeconds, heavyWorkRetryAfterSeconds } from './http-limits.ts';
 
 /**
  * Sends a refusal as `{ error: { code, message, details } }` with its kind's status, its message
@@ -48,6 +48,15 @@ export function installErrorHandling(app: FastifyInstance): void {
       request.log.warn({ err: error.cause }, 'the database is unavailable');
       reply.header('retry-after', String(databaseUnavailableRetryAfterSeconds));
       return sendRefusal(reply, { code: 'database_unavailable', message: 'The database is unavailable; retry in a few seconds' });
+    }
+    if (error instanceof WorkAbortedError) {
+      request.log.info('the client went away; its work was stopped and rolled back');
+      return sendRefusal(reply, { code: 'request_was_abandoned', message: 'The client went away; the work was stopped' });
+    }
+    if (isStatementTimeout(error)) {
+      request.log.warn({ err: error }, 'a statement ran past its time bound');
+      reply.header('retry-after', String(heavyWorkRetryAfterSeconds));
+      return sendRefusal(reply, { code: 'request_took_too_long', message: 'The request took too long and was stopped; nothing was changed' });
     }
     if (error.validation) {
       const issue = error.validation[0]!;

@@ -34,3 +34,5 @@ export const idempotencyClaimLeaseSeconds = 60;
  * from the stack's end whatever a client sends.
  */
 export const jsonDepthMax = 32;
+/** Seconds a client is asked to wait (Retry-After) when heavy work is at its bound, or a statement ran too long. */
+export const heavyWorkRetryAfterSeconds = 10;

@@ -6,6 +6,7 @@ import { findOrganisation } from '../services/organisations.ts';
 import { csrfHeaderName } from './authentication.ts';
 import { sendRefusal } from './error-handler.ts';
 import { actorOf } from './request-context.ts';
+import { requestDatabase } from './request-limits.ts';
 
 const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -21,7 +22,7 @@ export interface GuardedRoute {
   readonly permission: Permission;
 }
 
-export function installOrganisationScope(app: FastifyInstance, database: Database): GuardedRoute[] {
+export function installOrganisationScope(app: FastifyInstance, database: Database, limits: { statementTimeoutMs: number }): GuardedRoute[] {
   const guardedRoutes: GuardedRoute[] = [];
   app.addHook('onRoute', (route) => {
     if (route.url.startsWith('/api/v1/orgs/:org')) {
@@ -52,7 +53,7 @@ export function installOrganisationScope(app: FastifyInstance, database: Databas
     if (!roleGrants(role, permission)) {
       return sendRefusal(reply, { code: 'permission_denied', message: `Your role (${role}) does not have the ${permission} permission`, details: { permission } });
     }
-    request.scope = { context: { database, organisation: found.value, actor: actorOf(principal) }, role };
+    request.scope = { context: { database: requestDatabase(database, request, reply, limits.statementTimeoutMs), organisation: found.value, actor: actorOf(principal) }, role };
   });
   return guardedRoutes;
 }

@@ -7,7 +7,7 @@ import { pruneIdempotencyKeys } from './idempotency.ts';
 import { jobLeaseMs } from '../jobs/job-queue.ts';
 import { startJobWorker } from '../jobs/job-worker.ts';
 import { reconcileJobHandler } from '../jobs/reconcile-job.ts';
-import { runBatchAccountsMax } from '../core/limits.ts';
+import { backgroundStatementTimeoutMs, runBatchAccountsMax } from '../core/limits.ts';
 
 export interface ServerSettings {
   readonly port: number;
@@ -67,7 +67,9 @@ export async function startServer(settings: ServerSettings, seedDemo?: DemoSeede
   pruneKeys();
   const prune = setInterval(pruneKeys, pruneIntervalMs);
   prune.unref();
-  const worker = startJobWorker(database, reconcileJobHandler(database, { batchAccounts: settings.runBatchAccounts }), {
+  // Background runs use the heavy pool and their own, longer, statement bound.
+  const backgroundDatabase = database.forHeavyWork().withLimits({ statementTimeoutMs: backgroundStatementTimeoutMs });
+  const worker = startJobWorker(backgroundDatabase, reconcileJobHandler(backgroundDatabase, { batchAccounts: settings.runBatchAccounts }), {
     leaseMs: settings.jobLeaseMs,
     onError: (error, job) => app.log.error({ err: error, jobId: job.jobId.toString() }, 'background job failed'),
   });

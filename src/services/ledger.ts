@@ -119,7 +119,8 @@ async function insertPlannedAllocations(transaction: SqlExecutor, context: Tally
     `insert into allocation (org_id, account_id, credit_id, debit_id, amount_minor, source, created_by)
      select $1, d.account_id, p.credit_id, p.debit_id, p.amount_minor, $5, $6
      from unnest($2::bigint[], $3::bigint[], $4::bigint[]) with ordinality as p(credit_id, debit_id, amount_minor, ordinal)
-     join document d on d.org_id = $1 and d.id = p.debit_id order by p.ordinal returning id`,
+     cross join lateral (select d.account_id from document d where d.org_id = $1 and d.id = p.debit_id) d
+     order by p.ordinal returning id`,
     [context.organisation.id, planned.map((p) => p.creditId), planned.map((p) => p.debitId), planned.map((p) => p.amountMinor), source, context.actor],
   );
   return rows.length;

@@ -21,7 +21,38 @@ export interface Database extends SqlExecutor {
    * serialization failures are retried a bounded number of times, so `work` must be repeatable.
    */
   transaction<T>(work: (transaction: SqlExecutor) => Promise<T>): Promise<T>;
+  /**
+   * The same database for heavy work (runs, previews, imports, exports, downloads): on PostgreSQL
+   * its own small pool (`heavyWorkConnectionsMax`), so heavy work never takes the connections
+   * interactive requests need; on PGlite, with its one connection, the same database.
+   */
+  forHeavyWork(): Database;
+  /**
+   * The same database with the bounds of one piece of work: each statement's time
+   * (`SET LOCAL statement_timeout` in each transaction on PostgreSQL) and a signal that, when it
+   * aborts (the client went away), cancels the statement running and refuses the next, so the
+   * transaction rolls back.
+   */
+  withLimits(limits: WorkLimits): Database;
   close(): Promise<void>;
+}
+
+export interface WorkLimits {
+  readonly statementTimeoutMs?: number;
+  readonly signal?: AbortSignal;
+}
+
+/** The work was stopped because its client went away (the request's socket closed). */
+export class WorkAbortedError extends Error {
+  override readonly name = 'WorkAbortedError';
+  constructor() {
+    super('the work was stopped: its client went away');
+  }
+}
+
+/** A statement ran past its statement_timeout (SQLSTATE 57014, "due to statement timeout"). */
+export function isStatementTimeout(error: unknown): boolean {
+  return isSqlError(error) && error.code === '57014' && /statement timeout/.test(error.message);
 }
 
 /** Rolls a transaction back on purpose (a dry run) while returning what it computed. */

@@ -1,6 +1,6 @@
 import { PGlite, types, type Transaction } from '@electric-sql/pglite';
 import { mkdirSync } from 'node:fs';
-import type { Database, SqlExecutor } from './database.ts';
+import { WorkAbortedError, type Database, type SqlExecutor, type WorkLimits } from './database.ts';
 
 const parsers = {
   [types.INT8]: (value: string) => BigInt(value),
@@ -8,13 +8,15 @@ const parsers = {
   [types.NUMERIC]: (value: string) => value,
 };
 
-function executorOf(target: PGlite | Transaction): SqlExecutor {
+function executorOf(target: PGlite | Transaction, signal?: AbortSignal): SqlExecutor {
   return {
     async query<Row>(sql: string, params: readonly unknown[] = []) {
+      if (signal?.aborted) throw new WorkAbortedError();
       const result = await target.query<Row>(sql, params as unknown[]);
       return result.rows;
     },
     async executeScript(sql: string) {
+      if (signal?.aborted) throw new WorkAbortedError();
       await target.exec(sql);
     },
   };
@@ -28,13 +30,31 @@ function executorOf(target: PGlite | Transaction): SqlExecutor {
 export async function openPgliteDatabase(dataDirectory?: string): Promise<Database> {
   if (dataDirectory) mkdirSync(dataDirectory, { recursive: true });
   const pglite = await PGlite.create(dataDirectory, { parsers, serializers: {} });
-  const executor = executorOf(pglite);
+  return pgliteDatabaseWith(pglite, {});
+}
+
+/**
+ * PGlite runs each statement to its end on this thread: the event loop, and so a client's
+ * disconnection, is not seen until it returns, and `statement_timeout` has no timer to fire in
+ * WebAssembly. A signal is therefore checked before each statement (an abandoned request stops at
+ * the next one and rolls back); the statement bound does not apply (docs/security.md).
+ */
+function pgliteDatabaseWith(pglite: PGlite, limits: WorkLimits): Database {
+  const { signal } = limits;
+  const executor = executorOf(pglite, signal);
   return {
     dialect: 'pglite',
     query: executor.query,
     executeScript: executor.executeScript,
     async transaction(work) {
-      return pglite.transaction((transaction) => work(executorOf(transaction)));
+      if (signal?.aborted) throw new WorkAbortedError();
+      return pglite.transaction((transaction) => work(executorOf(transaction, signal)));
+    },
+    forHeavyWork() {
+      return this;
+    },
+    withLimits(more) {
+      return pgliteDatabaseWith(pglite, { ...limits, ...more });
     },
     async close() {
       await pglite.close();

@@ -40,6 +40,8 @@ function relayingDatabase(relay: Relay, database: Database): Database {
     ...relayingExecutor(relay, database),
     dialect: database.dialect,
     transaction: (work) => relayed(relay, () => database.transaction((transaction) => work(relayingExecutor(relay, transaction)))),
+    forHeavyWork: () => relayingDatabase(relay, database.forHeavyWork()),
+    withLimits: (limits) => relayingDatabase(relay, database.withLimits(limits)),
     close: () => database.close(),
   };
 }

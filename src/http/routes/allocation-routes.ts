@@ -129,7 +129,7 @@ export async function allocationRoutes(app: FastifyInstance): Promise<void> {
   app.get(
     '/unreconciled.csv',
     {
-      config: { permission: 'read_reports' },
+      config: { permission: 'read_reports', heavyWork: true },
       schema: {
         operationId: 'downloadUnreconciled',
         tags: ['reconciliation', 'import and export'],
@@ -150,7 +150,7 @@ export async function allocationRoutes(app: FastifyInstance): Promise<void> {
   app.get(
     '/audit.csv',
     {
-      config: { permission: 'read_reports' },
+      config: { permission: 'read_reports', heavyWork: true },
       schema: {
         operationId: 'downloadAuditEvents',
         tags: ['reconciliation', 'import and export'],

@@ -47,7 +47,8 @@ export async function runRoutes(app: FastifyInstance): Promise<void> {
   app.post(
     '/runs',
     {
-      config: { permission: 'reconcile' },
+      // A preview runs in the request; a run is queued for the worker (bounded by its own pool).
+      config: { permission: 'reconcile', heavyWork: (request) => (request.body as { dry_run?: boolean } | undefined)?.dry_run === true },
       schema: {
         operationId: 'createRun',
         tags: ['reconciliation'],

@@ -22,7 +22,7 @@ export async function transferRoutes(app: FastifyInstance): Promise<void> {
   app.post(
     '/imports',
     {
-      config: { permission: 'write_billing' },
+      config: { permission: 'write_billing', heavyWork: true },
       schema: {
         tags: ['import and export'],
         summary: 'Import CSV files (multipart/form-data, one part per file named accounts.csv, invoices.csv, ...); all or nothing, idempotent by id',
@@ -49,7 +49,7 @@ export async function transferRoutes(app: FastifyInstance): Promise<void> {
   app.get(
     '/exports/:table',
     {
-      config: { permission: 'read_reports' },
+      config: { permission: 'read_reports', heavyWork: true },
       schema: { tags: ['import and export'], summary: 'Export a table as CSV (accounts, participants, invoices, refunds, receipts, allocations, statuses)', params: ExportParams, produces: ['text/csv'], response: { 200: Type.String({ description: 'CSV with a header row' }), ...errorResponses } },
     },
     async (request, reply) => {
