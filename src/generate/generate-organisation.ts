@@ -166,14 +166,17 @@ export async function generateOrganisation(database: Database, options: Generate
     const startedMs = performance.now();
     const chunkAccounts = options.chunkAccounts ?? generateChunkAccounts;
     if (!Number.isSafeInteger(options.accountsCount) || options.accountsCount < 1 || options.accountsCount > generateAccountsMax) {
-      refuse('value_is_not_allowed', `The number of accounts must be a whole number from 1 to ${generateAccountsMax}`, { path: 'accounts' });
+      refuse('value_is_not_allowed', `The number of accounts must be a whole number from 1 to ${generateAccountsMax}`, {
+        path: 'accounts',
+        values: { rule: 'whole_number_range', minimum: '1', maximum: String(generateAccountsMax) },
+      });
     }
-    if (!Number.isSafeInteger(options.seed) || options.seed < 0) refuse('value_is_not_allowed', 'The seed must be a whole number from 0', { path: 'seed' });
+    if (!Number.isSafeInteger(options.seed) || options.seed < 0) refuse('value_is_not_allowed', 'The seed must be a whole number from 0', { path: 'seed', values: { rule: 'whole_number_range', minimum: '0' } });
     assert(Number.isSafeInteger(chunkAccounts) && chunkAccounts >= 1 && chunkAccounts <= generateChunkAccountsMax, 'chunk size out of range');
     const organisation = unwrap(await findOrCreateOrganisation(database, { slug: options.slug }));
     const [existing] = await database.query<{ accounts_exist: boolean }>('select exists (select 1 from account where org_id = $1) as accounts_exist', [organisation.id]);
     if (existing!.accounts_exist) {
-      refuse('value_is_not_allowed', `Organisation ${options.slug} already has accounts; generate into a new or empty organisation`, { path: 'org' });
+      refuse('value_is_not_allowed', `Organisation ${options.slug} already has accounts; generate into a new or empty organisation`, { path: 'org', values: { rule: 'organisation_has_accounts', slug: options.slug } });
     }
     const [sequences] = await database.query<Sequences>(
       `select pg_get_serial_sequence('account', 'id') as account, pg_get_serial_sequence('participant', 'id') as participant,

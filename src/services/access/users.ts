@@ -1,4 +1,4 @@
-import { isRole, type Role } from '../../core/permissions.ts';
+import { isRole, roles, type Role } from '../../core/permissions.ts';
 import { refuse, type Outcome } from '../../core/outcome.ts';
 import type { Database, SqlExecutor } from '../../storage/database.ts';
 import { outcomeOf } from '../context.ts';
@@ -20,9 +20,12 @@ const emailPattern = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 function checkCredentials(email: string, password: string): string {
   const normalised = email.trim().toLowerCase();
-  if (!emailPattern.test(normalised)) refuse('email_is_invalid', `"${email}" is not an email address`, { path: 'email' });
+  if (!emailPattern.test(normalised)) refuse('email_is_invalid', `"${email}" is not an email address`, { path: 'email', values: { text: email } });
   if (password.length < passwordLengthMin || password.length > passwordLengthMax) {
-    refuse('value_is_not_allowed', `A password has ${passwordLengthMin} to ${passwordLengthMax} characters`, { path: 'password' });
+    refuse('value_is_not_allowed', `A password has ${passwordLengthMin} to ${passwordLengthMax} characters`, {
+      path: 'password',
+      values: { rule: 'password_length', minimum: String(passwordLengthMin), maximum: String(passwordLengthMax) },
+    });
   }
   return normalised;
 }
@@ -34,7 +37,7 @@ function checkCredentials(email: string, password: string): string {
 export async function addUser(database: Database, organisationId: bigint, input: { email: string; password: string; role: string }): Promise<Outcome<{ user: User; created: boolean }>> {
   return outcomeOf(async () => {
     const email = checkCredentials(input.email, input.password);
-    if (!isRole(input.role)) refuse('value_is_not_allowed', `role must be owner, admin, accountant or viewer, not "${input.role}"`, { path: 'role' });
+    if (!isRole(input.role)) refuse('value_is_not_allowed', `role must be owner, admin, accountant or viewer, not "${input.role}"`, { path: 'role', values: { rule: 'one_of', allowed: roles.join(', '), text: input.role } });
     const passwordHash = await hashPassword(input.password);
     return database.transaction(async (transaction) => {
       const inserted = await transaction.query<{ id: bigint }>('insert into app_user (email, password_hash) values ($1, $2) on conflict (email) do nothing returning id', [email, passwordHash]);
@@ -42,7 +45,7 @@ export async function addUser(database: Database, organisationId: bigint, input:
       if (userId === undefined) {
         const [existing] = await transaction.query<{ id: bigint; password_hash: string }>('select id, password_hash from app_user where email = $1', [email]);
         if (!(await verifyPassword(input.password, existing!.password_hash))) {
-          refuse('id_exists_with_different_content', `${email} already has an account with another password`, { path: 'password' });
+          refuse('id_exists_with_different_content', `${email} already has an account with another password`, { path: 'password', values: { rule: 'user_password', id: email } });
         }
         userId = existing!.id;
       }
@@ -89,10 +92,10 @@ export async function listMembers(executor: SqlExecutor, organisationId: bigint)
 export async function changeRole(database: Database, organisationId: bigint, userId: bigint, role: string | null): Promise<Outcome<{ removed: boolean }>> {
   return outcomeOf(() =>
     database.transaction(async (transaction) => {
-      if (role !== null && !isRole(role)) refuse('value_is_not_allowed', `role must be owner, admin, accountant or viewer, not "${role}"`, { path: 'role' });
+      if (role !== null && !isRole(role)) refuse('value_is_not_allowed', `role must be owner, admin, accountant or viewer, not "${role}"`, { path: 'role', values: { rule: 'one_of', allowed: roles.join(', '), text: role } });
       const owners = await transaction.query<{ user_id: bigint }>("select user_id from membership where org_id = $1 and role = 'owner' for update", [organisationId]);
       const [member] = await transaction.query<{ role: Role }>('select role from membership where org_id = $1 and user_id = $2', [organisationId, userId]);
-      if (!member) refuse('user_not_found', `No member has the id ${userId}`, { path: 'user' });
+      if (!member) refuse('user_not_found', `No member has the id ${userId}`, { path: 'user', values: { id: String(userId) } });
       if (member.role === 'owner' && role !== 'owner' && owners.length === 1) refuse('last_owner_cannot_leave', 'An organisation keeps at least one owner', { path: 'role' });
       if (role === null) await transaction.query('delete from membership where org_id = $1 and user_id = $2', [organisationId, userId]);
       else await transaction.query('update membership set role = $3 where org_id = $1 and user_id = $2', [organisationId, userId, role]);
