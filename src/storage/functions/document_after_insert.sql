@@ -1,13 +1,17 @@
 -- A document's balance row (what reconciliation reads and writes of it) is written with it, in the
 -- same statement: one insert per statement, however many documents it wrote (an import writes
--- thousands at once).
+-- thousands at once). Each account's balance (account.balance_minor: debits less credits, voided
+-- documents left out, what the accounts list sorts by) moves by what the statement wrote.
 --
 -- The transition table is read alone (Citus runs this trigger on a shard, where a statement that
 -- reads a transition table and writes a distributed table cannot be planned): the new rows are
--- gathered into one array of balance rows, in (organisation, id) order, then inserted from it.
+-- gathered into one array of balance rows, in (organisation, id) order, then inserted from it, and
+-- each organisation's accounts are updated from it filtered by org_id (a statement Citus routes
+-- to the shard holding the organisation), in account order, one lock order for every writer.
 create or replace function document_after_insert() returns trigger language plpgsql as $$
 declare
   balances document_balance[];
+  organisation_id bigint;
 begin
   execute $sql$
   select array_agg(row(org_id, id, account_id, kind, side, date, invoice_id, position, reference_document_id, amount_minor, 0, voided_at is not null)::document_balance
@@ -18,5 +22,16 @@ begin
     return null;
   end if;
   execute 'insert into document_balance select * from unnest($1)' using balances;
+  for organisation_id in select distinct written.org_id from unnest(balances) as written loop
+    execute $sql$
+    update account a set balance_minor = a.balance_minor + delta.balance_minor
+    from (select written.account_id,
+                 sum(case when written.voided then 0 when written.side = 'debit' then written.amount_minor
+                          when written.side = 'credit' then -written.amount_minor else 0 end)::bigint as balance_minor
+          from unnest($2) as written where written.org_id = $1
+          group by written.account_id order by written.account_id) delta
+    where a.org_id = $1 and a.id = delta.account_id and delta.balance_minor <> 0
+    $sql$ using organisation_id, balances;
+  end loop;
   return null;
 end $$;
