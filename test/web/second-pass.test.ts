@@ -302,6 +302,11 @@ describe.skipIf(!chromiumPresent)('the administrator’s web page, second pass, 
     const box = await amount.boundingBox();
     expect(box && box.x >= 0 && box.x + box.width <= 390).toBe(true);
     expect(await amount.inputValue()).toBe('10.00');
+    // Its remainder is there beside it, in a column of its own (not squeezed into a hidden one).
+    const remainder = page.locator('tr[data-line="I-30"] td.number').first();
+    const remainderBox = await remainder.boundingBox();
+    expect(remainderBox && remainderBox.width > 40 && remainderBox.x + remainderBox.width <= box!.x).toBe(true);
+    expect(await remainder.textContent()).toMatch(/^\d[\d,]*\.\d\d$/);
     await page.screenshot({ path: `${screenshots}phone-editor.png` });
     await page.keyboard.press('Escape');
     await page.setViewportSize({ width: 1280, height: 1000 });
