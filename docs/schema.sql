@@ -12,12 +12,15 @@ create table account (
   owner_email text default ''::text not null,
   created_at timestamp with time zone default now() not null,
   debit_total_minor bigint default 0 not null,
-  credit_total_minor bigint default 0 not null
+  credit_total_minor bigint default 0 not null,
+  balance_minor bigint default 0 not null
 );
 alter table account add constraint account_org_id_external_id_key UNIQUE (org_id, external_id);
 alter table account add constraint account_org_id_fkey FOREIGN KEY (org_id) REFERENCES organisation(id);
 alter table account add constraint account_pkey PRIMARY KEY (org_id, id);
 alter table account add constraint account_total_within_limit CHECK (((debit_total_minor <= '1000000000000000000'::bigint) AND (credit_total_minor <= '1000000000000000000'::bigint))) NOT VALID;
+CREATE INDEX account_balance ON public.account USING btree (org_id, balance_minor, owner_name COLLATE "und-x-icu", external_id);
+CREATE INDEX account_balance_desc ON public.account USING btree (org_id, balance_minor DESC, owner_name COLLATE "und-x-icu", external_id);
 CREATE INDEX account_owner_name ON public.account USING btree (org_id, owner_name COLLATE "und-x-icu", external_id);
 
 create table allocation (
@@ -540,10 +543,7 @@ CREATE OR REPLACE FUNCTION public.document_after_insert()
 AS $function$
 declare
   balances document_balance[];
-  total_org_ids bigint[];
-  total_account_ids bigint[];
-  debit_sums numeric[];
-  credit_sums numeric[];
+  organisation_id bigint;
 begin
   execute $sql$
   select array_agg(row(org_id, id, account_id, kind, side, date, invoice_id, position, reference_document_id, amount_minor, 0, voided_at is not null)::document_balance
@@ -554,24 +554,22 @@ begin
     return null;
   end if;
   execute 'insert into document_balance select * from unnest($1)' using balances;
-  execute $sql$
-  select array_agg(org_id order by org_id, account_id), array_agg(account_id order by org_id, account_id),
-         array_agg(debit_minor order by org_id, account_id), array_agg(credit_minor order by org_id, account_id)
-  from (select org_id, account_id,
-               coalesce(sum(amount_minor) filter (where side = 'debit'), 0) as debit_minor,
-               coalesce(sum(amount_minor) filter (where side = 'credit'), 0) as credit_minor
-        from inserted_document where side <> 'none' group by org_id, account_id) sums
-  $sql$ into total_org_ids, total_account_ids, debit_sums, credit_sums;
-  if total_org_ids is null then
-    return null;
-  end if;
-  execute $sql$
-  update account a
-  set debit_total_minor = least(a.debit_total_minor + t.debit_minor, 9223372036854775807)::bigint,
-      credit_total_minor = least(a.credit_total_minor + t.credit_minor, 9223372036854775807)::bigint
-  from unnest($1::bigint[], $2::bigint[], $3::numeric[], $4::numeric[]) as t(org_id, account_id, debit_minor, credit_minor)
-  where a.org_id = t.org_id and a.id = t.account_id
-  $sql$ using total_org_ids, total_account_ids, debit_sums, credit_sums;
+  for organisation_id in select distinct written.org_id from unnest(balances) as written loop
+    execute $sql$
+    update account a
+    set debit_total_minor = least(a.debit_total_minor + delta.debit_minor, 9223372036854775807)::bigint,
+        credit_total_minor = least(a.credit_total_minor + delta.credit_minor, 9223372036854775807)::bigint,
+        balance_minor = greatest(least(a.balance_minor + delta.balance_minor, 9223372036854775807), -9223372036854775808)::bigint
+    from (select written.account_id,
+                 coalesce(sum(written.amount_minor) filter (where written.side = 'debit'), 0) as debit_minor,
+                 coalesce(sum(written.amount_minor) filter (where written.side = 'credit'), 0) as credit_minor,
+                 coalesce(sum(case when written.voided then 0 when written.side = 'debit' then written.amount_minor
+                                   else -written.amount_minor end), 0) as balance_minor
+          from unnest($2) as written where written.org_id = $1 and written.side <> 'none'
+          group by written.account_id order by written.account_id) delta
+    where a.org_id = $1 and a.id = delta.account_id
+    $sql$ using organisation_id, balances;
+  end loop;
   return null;
 end $function$;
 
@@ -579,11 +577,19 @@ CREATE OR REPLACE FUNCTION public.document_after_update()
  RETURNS trigger
  LANGUAGE plpgsql
 AS $function$
+declare
+  balance_change bigint;
 begin
   update document_balance b
   set kind = new.kind, date = new.date, invoice_id = new.invoice_id, position = new.position,
       reference_document_id = new.reference_document_id, amount_minor = new.amount_minor, voided = new.voided_at is not null
   where b.org_id = new.org_id and b.document_id = new.id;
+  balance_change :=
+    (case when new.voided_at is not null then 0 when new.side = 'debit' then new.amount_minor when new.side = 'credit' then -new.amount_minor else 0 end)
+    - (case when old.voided_at is not null then 0 when old.side = 'debit' then old.amount_minor when old.side = 'credit' then -old.amount_minor else 0 end);
+  if balance_change <> 0 then
+    update account a set balance_minor = a.balance_minor + balance_change where a.org_id = new.org_id and a.id = new.account_id;
+  end if;
   return null;
 end $function$;
 

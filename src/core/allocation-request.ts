@@ -38,7 +38,7 @@ export function checkAllocationRequest(
   if (!reconciliationEnabled) return refused('reconciliation_disabled', 'Reconciliation is turned off for this organisation');
   if (lines.length === 0) return refused('field_is_required', 'At least one allocation line is needed', { path: 'lines' });
   if (lines.length > allocationLinesMax) {
-    return refused('too_many_items', `At most ${allocationLinesMax} allocation lines per request`, { path: 'lines' });
+    return refused('too_many_items', `At most ${allocationLinesMax} allocation lines per request`, { path: 'lines', values: { maximum: String(allocationLinesMax) } });
   }
   const used = new Map<bigint, AmountMinor>();
   const pairs = new Set<string>();
@@ -49,10 +49,13 @@ export function checkAllocationRequest(
     if (!credit) return refused('document_not_found', 'The credit does not exist', { path: pathOf(index, 'credit') });
     if (!debit) return refused('document_not_found', 'The debit does not exist', { path: pathOf(index, 'debit') });
     if (sideOfKind(credit.kind) !== 'credit') {
-      return refused('document_is_not_a_credit', `${credit.externalId} is a ${credit.kind}, not a payment, deposit, credit or cancellation`, { path: pathOf(index, 'credit') });
+      return refused('document_is_not_a_credit', `${credit.externalId} is a ${credit.kind}, not a payment, deposit, credit or cancellation`, {
+        path: pathOf(index, 'credit'),
+        values: { id: credit.externalId, kind: credit.kind },
+      });
     }
     if (sideOfKind(debit.kind) !== 'debit') {
-      return refused('document_is_not_a_debit', `${debit.externalId} is a ${debit.kind}, not an invoice item or refund`, { path: pathOf(index, 'debit') });
+      return refused('document_is_not_a_debit', `${debit.externalId} is a ${debit.kind}, not an invoice item or refund`, { path: pathOf(index, 'debit'), values: { id: debit.externalId, kind: debit.kind } });
     }
     if (credit.voided) return refused('document_is_void', `${credit.externalId} is voided`, { path: pathOf(index, 'credit'), values: { id: credit.externalId } });
     if (debit.voided) return refused('document_is_void', `${debit.externalId} is voided`, { path: pathOf(index, 'debit'), values: { id: debit.externalId } });
@@ -60,7 +63,7 @@ export function checkAllocationRequest(
       return refused('accounts_differ', `${credit.externalId} and ${debit.externalId} belong to different accounts`, { path, values: { credit: credit.externalId, debit: debit.externalId } });
     }
     const pair = `${line.creditId}:${line.debitId}`;
-    if (pairs.has(pair)) return refused('allocation_is_duplicated', `${credit.externalId} to ${debit.externalId} appears twice`, { path });
+    if (pairs.has(pair)) return refused('allocation_is_duplicated', `${credit.externalId} to ${debit.externalId} appears twice`, { path, values: { credit: credit.externalId, debit: debit.externalId } });
     pairs.add(pair);
     if (line.amountMinor <= 0n) return refused('amount_must_be_positive', 'An allocated amount must be greater than zero', { path: pathOf(index, 'amount') });
     const creditRemaining = credit.amountMinor - credit.allocatedMinor - (used.get(credit.id) ?? 0n);

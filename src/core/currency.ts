@@ -22,7 +22,7 @@ export function currencyMinorDigits(currency: string): Outcome<number> {
   const isoDigits = isoMinorDigitsWhereIntlDiffers.get(code);
   if (isoDigits !== undefined) return accepted(isoDigits);
   if (!/^[A-Z]{3}$/.test(code) || !isoCurrencyCodes.has(code)) {
-    return refused('currency_is_unknown', `"${currency}" is not an ISO 4217 currency code`);
+    return refused('currency_is_unknown', `"${currency}" is not an ISO 4217 currency code`, { values: { text: currency } });
   }
   const digits = new Intl.NumberFormat('en', { style: 'currency', currency: code }).resolvedOptions().maximumFractionDigits;
   assert(digits !== undefined && digits >= 0 && digits <= minorDigitsMax, `unexpected minor digits for ${code}`);

@@ -79,8 +79,8 @@ function text(fields: Fields, name: string, required: boolean, lengthMax = textL
   const value = (fields[name] ?? '').trim().normalize('NFC');
   if (required && value === '') refuse('field_is_required', `${name} is required`, { path: name });
   // PostgreSQL text cannot hold NUL; refusing it here gives a precise error instead of a database one.
-  if (value.includes('\u0000')) refuse('value_is_not_allowed', `${name} contains a NUL character`, { path: name });
-  if (value.length > lengthMax) refuse('text_is_too_long', `${name} is longer than ${lengthMax} characters`, { path: name });
+  if (value.includes('\u0000')) refuse('value_is_not_allowed', `${name} contains a NUL character`, { path: name, values: { rule: 'no_control_character' } });
+  if (value.length > lengthMax) refuse('text_is_too_long', `${name} is longer than ${lengthMax} characters`, { path: name, values: { maximum: String(lengthMax) } });
   const invisible = firstInvisibleCharacter(value, { joinersAllowed: kind === 'name' });
   if (invisible !== null) {
     refuse('text_has_invisible_characters', `${name} contains the invisible or bidirectional control character ${codePointName(invisible.character)} at character ${invisible.index + 1}`, {
@@ -93,7 +93,7 @@ function text(fields: Fields, name: string, required: boolean, lengthMax = textL
 function externalId(fields: Fields, name: string): string {
   const value = text(fields, name, true, externalIdLengthMax, 'id');
   // Ids are compared exactly and appear in CSV and URLs, so control characters are never part of one.
-  if (/[\u0000-\u001f\u007f]/.test(value)) refuse('value_is_not_allowed', `${name} contains a control character`, { path: name });
+  if (/[\u0000-\u001f\u007f]/.test(value)) refuse('value_is_not_allowed', `${name} contains a control character`, { path: name, values: { rule: 'no_control_character' } });
   const confusable = confusableIdProblem(value);
   if (confusable !== null) refuse('id_is_confusable', `${name} "${value}" ${confusable}, so it could pass for another id`, { path: name });
   return value;
@@ -105,13 +105,13 @@ function optionalExternalId(fields: Fields, name: string): string | null {
 
 function date(fields: Fields, name: string): CalendarDate {
   const outcome = parseCalendarDate(text(fields, name, true));
-  if (!outcome.ok) refuse(outcome.refusal.code, `${name}: ${outcome.refusal.message}`, { path: name });
+  if (!outcome.ok) refuse(outcome.refusal.code, `${name}: ${outcome.refusal.message}`, { path: name, values: outcome.refusal.values ?? {} });
   return outcome.value;
 }
 
 function amount(fields: Fields, name: string, minorDigits: number, positive: boolean): AmountMinor {
   const outcome = parseAmountMinor(text(fields, name, true), minorDigits);
-  if (!outcome.ok) refuse(outcome.refusal.code, `${name}: ${outcome.refusal.message}`, { path: name });
+  if (!outcome.ok) refuse(outcome.refusal.code, `${name}: ${outcome.refusal.message}`, { path: name, values: outcome.refusal.values ?? {} });
   if (positive && outcome.value === 0n) refuse('amount_must_be_positive', `${name} must be greater than zero`, { path: name });
   return outcome.value;
 }
@@ -120,14 +120,14 @@ function boolean(fields: Fields, name: string): boolean {
   const value = text(fields, name, false);
   if (value === '' || value === 'false') return false;
   if (value === 'true') return true;
-  return refuse('boolean_is_invalid', `${name} must be true, false or empty, not "${value}"`, { path: name });
+  return refuse('boolean_is_invalid', `${name} must be true, false or empty, not "${value}"`, { path: name, values: { text: value } });
 }
 
 function oneOf<T extends string>(fields: Fields, name: string, allowed: readonly T[], fallback: T | null): T | null {
   const value = text(fields, name, false);
   if (value === '') return fallback;
   if (!(allowed as readonly string[]).includes(value)) {
-    refuse('value_is_not_allowed', `${name} must be one of ${allowed.join(', ')}, not "${value}"`, { path: name });
+    refuse('value_is_not_allowed', `${name} must be one of ${allowed.join(', ')}, not "${value}"`, { path: name, values: { rule: 'one_of', allowed: allowed.join(', '), text: value } });
   }
   return value as T;
 }
@@ -135,7 +135,7 @@ function oneOf<T extends string>(fields: Fields, name: string, allowed: readonly
 export function parseAccountRow(fields: Fields): Outcome<AccountRow> {
   return parsed(() => {
     const ownerEmail = text(fields, 'owner_email', false);
-    if (ownerEmail !== '' && !isEmailAddress(ownerEmail)) refuse('email_is_invalid', `owner_email "${ownerEmail}" is not an email address`, { path: 'owner_email' });
+    if (ownerEmail !== '' && !isEmailAddress(ownerEmail)) refuse('email_is_invalid', `owner_email "${ownerEmail}" is not an email address`, { path: 'owner_email', values: { text: ownerEmail } });
     return { accountId: externalId(fields, 'account_id'), ownerName: text(fields, 'owner_name', true), ownerEmail };
   });
 }
@@ -183,7 +183,7 @@ export function parseReceiptRow(fields: Fields, minorDigits: number): Outcome<Re
       refuse('cancellation_requires_item_reference', 'A cancellation must name the item it cancels in reference', { path: 'reference' });
     }
     const scheduled = boolean(fields, 'scheduled');
-    if (scheduled && kind !== 'payment') refuse('value_is_not_allowed', 'Only a payment can be a scheduled installment', { path: 'scheduled' });
+    if (scheduled && kind !== 'payment') refuse('value_is_not_allowed', 'Only a payment can be a scheduled installment', { path: 'scheduled', values: { rule: 'scheduled_payment_only' } });
     return {
       receiptId: externalId(fields, 'receipt_id'),
       accountId: externalId(fields, 'account_id'),

@@ -21,7 +21,9 @@ export function parseAmountMinor(text: string, minorDigits: number): Outcome<Amo
   }
   const minor = BigInt(whole + fraction.padEnd(minorDigits, '0'));
   if (sign === '-' && minor !== 0n) return refused('amount_is_negative', `"${text}" is negative`, { values: { text } });
-  if (minor > amountMinorMax) return refused('amount_is_too_large', `"${text}" is larger than ${formatAmountMinor(amountMinorMax, minorDigits)}`);
+  if (minor > amountMinorMax) return refused('amount_is_too_large', `"${text}" is larger than ${formatAmountMinor(amountMinorMax, minorDigits)}`, {
+      values: { text, maximum: formatAmountMinor(amountMinorMax, minorDigits) },
+    });
   return accepted(minor);
 }
 

@@ -11,63 +11,107 @@ export type RefusalMessageFr = string | ((values: RefusalValues) => string);
 
 const quoted = (text: string | undefined) => (text === undefined ? '' : ` « ${text} »`);
 
+/** Document kinds as the refusals name them (the English words are the API's own). */
+const kindsFr: Readonly<Record<string, string>> = {
+  invoice: 'une facture',
+  item: 'un article de facture',
+  refund: 'un remboursement',
+  payment: 'un paiement',
+  deposit: 'un dépôt',
+  credit: 'un crédit',
+  cancellation: 'une annulation',
+};
+const kindFr = (kind: string | undefined) => (kind === undefined ? undefined : (kindsFr[kind] ?? kind));
+
+/** The rule a `value_is_not_allowed` refusal names (its `rule` value), said in French. */
+function valueNotAllowedFr(values: RefusalValues): string {
+  switch (values.rule) {
+    case 'password_length':
+      return `Un mot de passe a de ${values.minimum} à ${values.maximum} caractères.`;
+    case 'one_of':
+      return `La valeur${quoted(values.text)} n’est pas permise; les valeurs permises sont : ${values.allowed}.`;
+    case 'whole_number_range':
+      return values.maximum === undefined ? `La valeur doit être un nombre entier d’au moins ${values.minimum}.` : `La valeur doit être un nombre entier de ${values.minimum} à ${values.maximum}.`;
+    case 'no_control_character':
+      return 'Le texte contient un caractère de contrôle (NUL, tabulation, saut de ligne), qui n’est pas permis ici.';
+    case 'scheduled_payment_only':
+      return 'Seul un paiement peut être un versement planifié.';
+    case 'file_given_twice':
+      return `Le fichier ${values.name} est donné deux fois.`;
+    case 'organisation_has_accounts':
+      return `L’organisation ${values.slug} a déjà des comptes; générez dans une organisation nouvelle ou vide.`;
+    default:
+      return 'La valeur n’est pas permise à cet endroit.';
+  }
+}
+
 export const refusalMessagesFr: Readonly<Record<RefusalCode, RefusalMessageFr>> = {
   field_is_required: 'Un champ obligatoire est absent ou vide.',
-  value_is_not_allowed: 'La valeur n’est pas permise à cet endroit.',
-  text_is_too_long: 'Le texte dépasse la longueur permise.',
+  value_is_not_allowed: valueNotAllowedFr,
+  text_is_too_long: (values) => (values.maximum ? `Le texte dépasse ${values.maximum} caractères.` : 'Le texte dépasse la longueur permise.'),
   amount_is_not_a_decimal: (values) => `Le montant${quoted(values.text)} n’est pas un nombre décimal comme 60 ou 60.00.`,
   amount_has_too_many_decimals: (values) => `Le montant${quoted(values.text)} a plus de décimales que la devise.`,
   amount_is_negative: (values) => `Le montant${quoted(values.text)} est négatif.`,
   amount_must_be_positive: 'Le montant doit être supérieur à zéro.',
-  amount_is_too_large: 'Le montant dépasse le plus grand montant accepté par Tally.',
+  amount_is_too_large: (values) => (values.maximum ? `Le montant${quoted(values.text)} dépasse ${values.maximum}, le plus grand montant accepté par Tally.` : 'Le montant dépasse le plus grand montant accepté par Tally.'),
   date_is_invalid: (values) => `La date${quoted(values.text)} n’est pas une date réelle écrite AAAA-MM-JJ.`,
-  boolean_is_invalid: 'La valeur doit être true, false ou vide.',
-  email_is_invalid: 'L’adresse courriel n’est pas valide.',
-  currency_is_unknown: 'La devise n’est pas un code ISO 4217.',
-  slug_is_invalid: 'L’identifiant de l’organisation ne peut contenir que des minuscules, des chiffres et des traits d’union.',
-  too_many_items: 'La demande contient plus d’éléments que sa limite.',
+  boolean_is_invalid: (values) => `La valeur${quoted(values.text)} doit être true, false ou vide.`,
+  email_is_invalid: (values) => `L’adresse courriel${quoted(values.text)} n’est pas valide.`,
+  currency_is_unknown: (values) => `La devise${quoted(values.text)} n’est pas un code ISO 4217.`,
+  slug_is_invalid: (values) => `L’identifiant de l’organisation${quoted(values.text)} ne peut contenir que des minuscules, des chiffres et des traits d’union.`,
+  too_many_items: (values) => (values.maximum ? `La demande contient plus de ${values.maximum} éléments, sa limite.` : 'La demande contient plus d’éléments que sa limite.'),
   invoice_has_no_items: 'Une facture a besoin d’au moins un article.',
   csv_header_is_missing: 'Le fichier CSV n’a pas de ligne d’en-tête.',
   csv_column_is_missing: 'Une colonne obligatoire manque dans l’en-tête CSV.',
   csv_column_is_unknown: 'L’en-tête CSV nomme une colonne que ce fichier n’a pas.',
-  csv_row_is_malformed: 'La ligne CSV ne peut pas être lue (guillemets, nombre de colonnes).',
-  csv_file_is_unknown: 'Le dossier d’importation contient un fichier CSV que Tally ne lit pas.',
+  csv_row_is_malformed: (values) =>
+    values.count ? `La ligne CSV a ${values.count} champ(s); l’en-tête en a ${values.expected}.` : 'La ligne CSV ne peut pas être lue (guillemets, nombre de colonnes).',
+  csv_file_is_unknown: (values) => (values.name ? `Tally ne lit pas ${values.name}; les fichiers qu’il lit sont ${values.allowed}.` : 'Le dossier d’importation contient un fichier CSV que Tally ne lit pas.'),
   accounts_file_is_missing: 'Un dossier d’importation doit contenir accounts.csv.',
 
-  organisation_not_found: 'Aucune organisation n’a cet identifiant.',
+  organisation_not_found: (values) => (values.slug ? `Aucune organisation n’a l’identifiant « ${values.slug} ».` : 'Aucune organisation n’a cet identifiant.'),
   account_not_found: (values) => (values.id ? `Aucun compte n’a le numéro ${values.id} dans l’organisation.` : 'Aucun compte n’a ce numéro dans l’organisation.'),
-  participant_not_found: 'Aucun participant n’a ce numéro dans l’organisation.',
+  participant_not_found: (values) => (values.id ? `Aucun participant n’a le numéro ${values.id} dans l’organisation.` : 'Aucun participant n’a ce numéro dans l’organisation.'),
   document_not_found: (values) => (values.id ? `Aucune facture, aucun article, reçu ni remboursement n’a le numéro ${values.id}.` : 'Aucune facture, aucun article, reçu ni remboursement n’a ce numéro dans l’organisation.'),
-  reference_not_found: 'La référence ne nomme aucune facture, aucun article ni remboursement de l’organisation.',
-  allocation_not_found: 'Aucune conciliation ne correspond.',
+  reference_not_found: (values) => (values.id ? `La référence ${values.id} ne nomme aucune facture, aucun article ni remboursement de l’organisation.` : 'La référence ne nomme aucune facture, aucun article ni remboursement de l’organisation.'),
+  allocation_not_found: (values) => (values.id ? `Aucune conciliation n’a le numéro ${values.id}.` : 'Aucune conciliation ne correspond.'),
   run_not_found: (values) => (values.run ? `Aucune exécution n’a le numéro ${values.run} dans l’organisation.` : 'Aucune exécution de conciliation n’a ce numéro dans l’organisation.'),
-  user_not_found: 'Aucun membre de l’organisation n’a ce numéro.',
-  token_not_found: 'Aucun jeton d’API n’a ce numéro dans l’organisation.',
+  user_not_found: (values) => (values.id ? `Aucun membre de l’organisation n’a le numéro ${values.id}.` : 'Aucun membre de l’organisation n’a ce numéro.'),
+  token_not_found: (values) => (values.id ? `Aucun jeton d’API n’a le numéro ${values.id} dans l’organisation.` : 'Aucun jeton d’API n’a ce numéro dans l’organisation.'),
   route_not_found: 'Aucune route de l’API ne répond à cette méthode et à ce chemin.',
 
-  organisation_exists: 'Une organisation avec cet identifiant existe déjà.',
-  id_exists_with_different_content: 'Le numéro est déjà utilisé par un enregistrement dont le contenu diffère.',
-  participant_in_another_account: 'Le participant appartient à un autre compte.',
-  reference_in_another_account: 'Le document référencé appartient à un autre compte.',
-  reference_is_not_allowed: 'Ce type de document ne peut pas référencer ce type de document.',
-  cancellation_requires_item_reference: 'Une annulation doit nommer l’article de facture qu’elle annule.',
-  cancellation_exceeds_item_amount: 'Les annulations de l’article dépasseraient son montant.',
-  payment_is_not_scheduled: 'Seul un versement planifié peut être encaissé.',
+  organisation_exists: (values) => (values.slug ? `Une organisation avec l’identifiant « ${values.slug} » existe déjà.` : 'Une organisation avec cet identifiant existe déjà.'),
+  id_exists_with_different_content: (values) => {
+    if (values.rule === 'user_password') return `${values.id} a déjà un compte avec un autre mot de passe.`;
+    if (values.credit && values.debit) return `${values.credit} est déjà concilié avec ${values.debit} pour un autre montant.`;
+    if (values.id && values.kind) return `Le numéro ${values.id} est déjà utilisé (${kindFr(values.kind)}) avec un contenu différent.`;
+    if (values.id) return `Le numéro ${values.id} est déjà utilisé par un enregistrement dont le contenu diffère.`;
+    return 'Le numéro est déjà utilisé par un enregistrement dont le contenu diffère.';
+  },
+  participant_in_another_account: (values) => (values.id ? `Le participant ${values.id} appartient à un autre compte.` : 'Le participant appartient à un autre compte.'),
+  reference_in_another_account: (values) => (values.id ? `${values.id} appartient à un autre compte.` : 'Le document référencé appartient à un autre compte.'),
+  reference_is_not_allowed: (values) =>
+    values.id && values.kind ? `${values.id} est ${kindFr(values.kind)}; un reçu peut nommer une facture, un article ou un remboursement.` : 'Ce type de document ne peut pas référencer ce type de document.',
+  cancellation_requires_item_reference: (values) =>
+    values.id && values.kind ? `Une annulation doit nommer un article de facture; ${values.id} est ${kindFr(values.kind)}.` : 'Une annulation doit nommer l’article de facture qu’elle annule.',
+  cancellation_exceeds_item_amount: (values) => (values.id ? `Les annulations de l’article ${values.id} dépasseraient son montant.` : 'Les annulations de l’article dépasseraient son montant.'),
+  payment_is_not_scheduled: (values) => (values.id ? `${values.id} n’est pas un versement planifié; seul un versement planifié peut être encaissé.` : 'Seul un versement planifié peut être encaissé.'),
   document_is_void: (values) => (values.id ? `${values.id} est invalidé.` : 'Le document est invalidé.'),
-  document_cannot_be_voided: 'Seuls les paiements peuvent être invalidés.',
+  document_cannot_be_voided: (values) => (values.id && values.kind ? `${values.id} est ${kindFr(values.kind)}; seuls les paiements peuvent être invalidés.` : 'Seuls les paiements peuvent être invalidés.'),
   reconciliation_disabled: 'La conciliation est désactivée pour l’organisation.',
-  document_is_not_a_credit: 'Le document n’est ni un paiement, ni un dépôt, ni un crédit, ni une annulation.',
-  document_is_not_a_debit: 'Le document n’est ni un article de facture ni un remboursement.',
+  document_is_not_a_credit: (values) =>
+    values.id && values.kind ? `${values.id} est ${kindFr(values.kind)}, ni un paiement, ni un dépôt, ni un crédit, ni une annulation.` : 'Le document n’est ni un paiement, ni un dépôt, ni un crédit, ni une annulation.',
+  document_is_not_a_debit: (values) => (values.id && values.kind ? `${values.id} est ${kindFr(values.kind)}, ni un article de facture ni un remboursement.` : 'Le document n’est ni un article de facture ni un remboursement.'),
   accounts_differ: (values) => (values.credit && values.debit ? `${values.credit} et ${values.debit} appartiennent à des comptes différents.` : 'Le crédit et le débit appartiennent à des comptes différents.'),
   exceeds_credit_remaining: (values) => (values.id ? `${values.id} n’a plus que ${values.remaining} à répartir.` : 'Le montant dépasse ce qui reste à répartir du crédit.'),
   exceeds_debit_remaining: (values) => (values.id ? `${values.id} n’a plus que ${values.remaining} à couvrir.` : 'Le montant dépasse ce qui reste à couvrir du débit.'),
   allocation_exceeds_remaining: 'La base de données a refusé une conciliation au-delà du reste d’un document (une modification simultanée l’a emporté); rien n’a été écrit.',
-  allocation_already_removed: 'La conciliation a déjà été retirée.',
-  allocation_is_duplicated: 'Le même crédit et le même débit figurent deux fois dans la demande.',
+  allocation_already_removed: (values) => (values.id ? `La conciliation ${values.id} a déjà été retirée.` : 'La conciliation a déjà été retirée.'),
+  allocation_is_duplicated: (values) => (values.credit ? `${values.credit} vers ${values.debit} figure deux fois dans la demande.` : 'Le même crédit et le même débit figurent deux fois dans la demande.'),
   run_already_undone: (values) => (values.run ? `L’exécution ${values.run} a déjà été défaite.` : 'L’exécution a déjà été défaite.'),
   run_is_not_finished: (values) => (values.run ? `L’exécution ${values.run} n’est pas terminée.` : 'L’exécution n’est pas terminée.'),
-  balance_is_not_owing: 'Le compte n’a aucun solde dû à payer.',
-  amount_differs_from_balance: 'Un paiement du solde doit être égal au solde du compte.',
+  balance_is_not_owing: (values) => (values.balance ? `Le compte n’a aucun solde dû à payer (solde ${values.balance}).` : 'Le compte n’a aucun solde dû à payer.'),
+  amount_differs_from_balance: (values) => (values.balance ? `Le solde est de ${values.balance}, pas de ${values.amount} : un paiement du solde doit lui être égal.` : 'Un paiement du solde doit être égal au solde du compte.'),
 
   last_owner_cannot_leave: 'Une organisation garde au moins un propriétaire : nommez d’abord quelqu’un d’autre propriétaire.',
   run_is_finished: (values) => (values.run ? `L’exécution ${values.run} est déjà terminée et ne peut pas être annulée.` : 'L’exécution est déjà terminée et ne peut pas être annulée.'),

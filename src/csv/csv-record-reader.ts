@@ -80,7 +80,10 @@ function malformed(error: CsvError, format: CsvFormat, header: readonly string[]
     case 'CSV_RECORD_INCONSISTENT_COLUMNS':
     case 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH': {
       const count = Array.isArray(error.record) ? error.record.length : fieldIndex;
-      return refuse('csv_row_is_malformed', `The row has ${count} field(s); the header has ${header.length}`, { path: csvPath(format.fileName, line) });
+      return refuse('csv_row_is_malformed', `The row has ${count} field(s); the header has ${header.length}`, {
+        path: csvPath(format.fileName, line),
+        values: { count: String(count), expected: String(header.length) },
+      });
     }
     case 'INVALID_OPENING_QUOTE':
     case 'CSV_INVALID_CLOSING_QUOTE':

@@ -57,9 +57,9 @@ export function planImport(files: readonly CsvInputFile[]): Outcome<PlannedFile[
     const table = ledgerTableOfFileName(file.name);
     if (table === undefined) {
       const known = ledgerTables.map((name) => ledgerFormats[name].fileName).join(', ');
-      return refused('csv_file_is_unknown', `Tally does not read ${file.name}; the files it reads are ${known}`, { path: file.name });
+      return refused('csv_file_is_unknown', `Tally does not read ${file.name}; the files it reads are ${known}`, { path: file.name, values: { name: file.name, allowed: known } });
     }
-    if (byTable.has(table)) return refused('value_is_not_allowed', `${file.name} is given twice`, { path: file.name });
+    if (byTable.has(table)) return refused('value_is_not_allowed', `${file.name} is given twice`, { path: file.name, values: { rule: 'file_given_twice', name: file.name } });
     byTable.set(table, file);
   }
   const requiredFileName = ledgerFormats[requiredLedgerTable].fileName;

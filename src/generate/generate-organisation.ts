@@ -192,9 +192,12 @@ export async function generateOrganisation(database: Database, options: Generate
     const startedMs = performance.now();
     const chunkAccounts = options.chunkAccounts ?? generateChunkAccounts;
     if (!Number.isSafeInteger(options.accountsCount) || options.accountsCount < 1 || options.accountsCount > generateAccountsMax) {
-      refuse('value_is_not_allowed', `The number of accounts must be a whole number from 1 to ${generateAccountsMax}`, { path: 'accounts' });
+      refuse('value_is_not_allowed', `The number of accounts must be a whole number from 1 to ${generateAccountsMax}`, {
+        path: 'accounts',
+        values: { rule: 'whole_number_range', minimum: '1', maximum: String(generateAccountsMax) },
+      });
     }
-    if (!Number.isSafeInteger(options.seed) || options.seed < 0) refuse('value_is_not_allowed', 'The seed must be a whole number from 0', { path: 'seed' });
+    if (!Number.isSafeInteger(options.seed) || options.seed < 0) refuse('value_is_not_allowed', 'The seed must be a whole number from 0', { path: 'seed', values: { rule: 'whole_number_range', minimum: '0' } });
     assert(Number.isSafeInteger(chunkAccounts) && chunkAccounts >= 1 && chunkAccounts <= generateChunkAccountsMax, 'chunk size out of range');
     const organisation = unwrap(await findOrCreateOrganisation(database, { slug: options.slug }));
     const accountsBefore = await generatedAccountsBefore(database, organisation, options);

@@ -217,8 +217,8 @@ export async function unreconciledAccounts(context: TallyContext, query: Unrecon
   return outcomeOf(async () => {
     const pageSize = query.pageSize ?? 50;
     const page = query.page ?? 1;
-    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > listPageSizeMax) refuse('value_is_not_allowed', `Page size must be 1 to ${listPageSizeMax}`, { path: 'pageSize' });
-    if (!Number.isInteger(page) || page < 1) refuse('value_is_not_allowed', 'Page must be 1 or more', { path: 'page' });
+    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > listPageSizeMax) refuse('value_is_not_allowed', `Page size must be 1 to ${listPageSizeMax}`, { path: 'pageSize', values: { rule: 'whole_number_range', minimum: '1', maximum: String(listPageSizeMax) } });
+    if (!Number.isInteger(page) || page < 1) refuse('value_is_not_allowed', 'Page must be 1 or more', { path: 'page', values: { rule: 'whole_number_range', minimum: '1' } });
     // Names in the order people read them ("Lévesque" between "Lavoie" and "Li"), as the accounts list.
     const order = { owner: 'owner_name collate "und-x-icu", external_id', account: 'external_id', remaining: 'remaining_minor desc, external_id' }[query.sort ?? 'owner'];
     const search = query.search ? `%${query.search.replace(/[\\%_]/g, (match) => `\\${match}`)}%` : null;

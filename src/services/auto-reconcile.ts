@@ -130,7 +130,7 @@ async function resolveScope(executor: SqlExecutor, context: TallyContext, scope:
   }
   const externalIds = scope.kind === 'account' ? [scope.accountId] : [...scope.accountIds];
   if (externalIds.length === 0) refuse('field_is_required', 'Name at least one account', { path: 'accounts' });
-  if (externalIds.length > runAccountIdsMax) refuse('too_many_items', `At most ${runAccountIdsMax} accounts by id; use all accounts instead`, { path: 'accounts' });
+  if (externalIds.length > runAccountIdsMax) refuse('too_many_items', `At most ${runAccountIdsMax} accounts by id; use all accounts instead`, { path: 'accounts', values: { maximum: String(runAccountIdsMax) } });
   const rows = await executor.query<{ external_id: string; id: bigint }>(
     'select external_id, id from account where org_id = $1 and external_id = any($2::text[])',
     [context.organisation.id, externalIds],

@@ -49,14 +49,14 @@ export type InvoiceItemInput = Omit<InvoiceItemRow, 'invoiceId' | 'accountId' | 
  */
 async function writeInvoice(transaction: SqlExecutor, context: TallyContext, header: InvoiceHeader, items: readonly InvoiceItemInput[]): Promise<Created> {
   if (items.length === 0) refuse('invoice_has_no_items', 'An invoice needs at least one item', { path: 'items' });
-  if (items.length > invoiceItemsMax) refuse('too_many_items', `At most ${invoiceItemsMax} items per invoice`, { path: 'items' });
+  if (items.length > invoiceItemsMax) refuse('too_many_items', `At most ${invoiceItemsMax} items per invoice`, { path: 'items', values: { maximum: String(invoiceItemsMax) } });
   const stored = await transaction.query<{ external_id: string }>(
     `select item.external_id from document invoice join document item on item.org_id = invoice.org_id and item.invoice_id = invoice.id
      where invoice.org_id = $1 and invoice.external_id = $2 and invoice.kind = 'invoice' order by item.position`,
     [context.organisation.id, header.invoiceId],
   );
   if (stored.length > 0 && stored.map((row) => row.external_id).join('\n') !== items.map((item) => item.itemId).join('\n')) {
-    refuse('id_exists_with_different_content', `Invoice ${header.invoiceId} exists with other items`, { path: 'invoice_id' });
+    refuse('id_exists_with_different_content', `Invoice ${header.invoiceId} exists with other items`, { path: 'invoice_id', values: { id: header.invoiceId } });
   }
   await writeInvoiceItems(transaction, context.organisation.id, items.map((item) => ({ ...item, ...header })), listPath('items'));
   return { created: stored.length === 0 };
@@ -82,8 +82,8 @@ async function lockReceipt(transaction: SqlExecutor, context: TallyContext, rece
      where d.org_id = $1 and d.external_id = $2 and d.side = 'credit' for update of d, balance`,
     [context.organisation.id, receiptId],
   );
-  if (!payment) refuse('document_not_found', `No receipt has the id ${receiptId}`, { path: 'receipt' });
-  if (payment.voided) refuse('document_is_void', `${receiptId} is voided`, { path: 'receipt' });
+  if (!payment) refuse('document_not_found', `No receipt has the id ${receiptId}`, { path: 'receipt', values: { id: receiptId } });
+  if (payment.voided) refuse('document_is_void', `${receiptId} is voided`, { path: 'receipt', values: { id: receiptId } });
   return payment;
 }
 
@@ -92,7 +92,7 @@ export async function collectPayment(context: TallyContext, receiptId: string, c
   return outcomeOf(() =>
     context.database.transaction(async (transaction) => {
       const payment = await lockReceipt(transaction, context, receiptId);
-      if (payment.kind !== 'payment' || !payment.scheduled) refuse('payment_is_not_scheduled', `${receiptId} is not a scheduled installment`, { path: 'receipt' });
+      if (payment.kind !== 'payment' || !payment.scheduled) refuse('payment_is_not_scheduled', `${receiptId} is not a scheduled installment`, { path: 'receipt', values: { id: receiptId } });
       await transaction.query('update document set scheduled = false, collected_on = $3, collected_at = now() where org_id = $1 and id = $2', [context.organisation.id, payment.id, collectedOn]);
       return { created: true };
     }),
@@ -104,7 +104,7 @@ export async function voidPayment(context: TallyContext, receiptId: string): Pro
   return outcomeOf(() =>
     context.database.transaction(async (transaction) => {
       const payment = await lockReceipt(transaction, context, receiptId);
-      if (payment.kind !== 'payment') refuse('document_cannot_be_voided', `${receiptId} is a ${payment.kind}; only payments can be voided`, { path: 'receipt' });
+      if (payment.kind !== 'payment') refuse('document_cannot_be_voided', `${receiptId} is a ${payment.kind}; only payments can be voided`, { path: 'receipt', values: { id: receiptId, kind: payment.kind } });
       const active = await transaction.query<{ id: bigint }>('select id from allocation where org_id = $1 and credit_id = $2 and removed_at is null', [context.organisation.id, payment.id]);
       const removed = await removeAllocations(transaction, context.organisation.id, { allocationIds: active.map((row) => row.id) }, context.actor, 'void');
       await transaction.query('update document set voided_at = now(), voided_by = $3 where org_id = $1 and id = $2', [context.organisation.id, payment.id, context.actor]);
@@ -185,7 +185,7 @@ export async function payBalance(context: TallyContext, payment: Omit<ReceiptRow
     context.database.transaction(async (transaction) => {
       const { id: organisationId, minorDigits } = context.organisation;
       const [account] = await transaction.query<{ id: bigint }>('select id from account where org_id = $1 and external_id = $2 for update', [organisationId, payment.accountId]);
-      if (!account) refuse('account_not_found', `No account has the id ${payment.accountId}`, { path: 'account_id' });
+      if (!account) refuse('account_not_found', `No account has the id ${payment.accountId}`, { path: 'account_id', values: { id: payment.accountId } });
       const [balance] = await transaction.query<{ balance_minor: bigint }>(
         `select coalesce(sum(case side when 'debit' then amount_minor when 'credit' then -amount_minor else 0 end), 0)::bigint as balance_minor
          from document where org_id = $1 and account_id = $2 and voided_at is null`,
@@ -198,9 +198,12 @@ export async function payBalance(context: TallyContext, payment: Omit<ReceiptRow
         await writeReceipts(transaction, organisationId, [{ ...payment, kind: 'payment', reference: '', scheduled: false }], fieldPath);
         return { balanceMinor, allocationsCount: 0 };
       }
-      if (balanceMinor <= 0n) refuse('balance_is_not_owing', `The account has no balance owing (balance ${formatAmountMinor(balanceMinor, minorDigits)})`, { path: 'amount' });
+      if (balanceMinor <= 0n) refuse('balance_is_not_owing', `The account has no balance owing (balance ${formatAmountMinor(balanceMinor, minorDigits)})`, { path: 'amount', values: { balance: formatAmountMinor(balanceMinor, minorDigits) } });
       if (payment.amountMinor !== balanceMinor) {
-        refuse('amount_differs_from_balance', `The balance is ${formatAmountMinor(balanceMinor, minorDigits)}, not ${formatAmountMinor(payment.amountMinor, minorDigits)}`, { path: 'amount' });
+        refuse('amount_differs_from_balance', `The balance is ${formatAmountMinor(balanceMinor, minorDigits)}, not ${formatAmountMinor(payment.amountMinor, minorDigits)}`, {
+          path: 'amount',
+          values: { balance: formatAmountMinor(balanceMinor, minorDigits), amount: formatAmountMinor(payment.amountMinor, minorDigits) },
+        });
       }
       const receipts = await writeReceipts(transaction, organisationId, [{ ...payment, kind: 'payment', reference: '', scheduled: false }], fieldPath);
       if (receipts.created === 0 || !context.organisation.reconciliationEnabled) return { balanceMinor, allocationsCount: 0 };
@@ -238,7 +241,7 @@ export async function removeAllocation(context: TallyContext, allocationId: bigi
       const removed = await removeAllocations(transaction, context.organisation.id, { allocationIds: [allocationId] }, context.actor, 'manual');
       if (removed[0]) return { amountMinor: removed[0].amount_minor };
       const [stored] = await transaction.query('select id from allocation where org_id = $1 and id = $2', [context.organisation.id, allocationId]);
-      return refuse(stored ? 'allocation_already_removed' : 'allocation_not_found', stored ? `Allocation ${allocationId} was already removed` : `No allocation has the id ${allocationId}`, { path: 'allocation' });
+      return refuse(stored ? 'allocation_already_removed' : 'allocation_not_found', stored ? `Allocation ${allocationId} was already removed` : `No allocation has the id ${allocationId}`, { path: 'allocation', values: { id: String(allocationId) } });
     }),
   );
 }

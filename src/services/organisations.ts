@@ -41,7 +41,7 @@ function fromRecord(record: OrganisationRecord): Organisation {
 export async function findOrganisation(executor: SqlExecutor, slug: string): Promise<Outcome<Organisation>> {
   return outcomeOf(async () => {
     const [record] = await executor.query<OrganisationRecord>(`select ${columns} from organisation where slug = $1`, [slug]);
-    if (!record) refuse('organisation_not_found', `No organisation has the slug "${slug}"`, { path: 'org' });
+    if (!record) refuse('organisation_not_found', `No organisation has the slug "${slug}"`, { path: 'org', values: { slug } });
     return fromRecord(record);
   });
 }
@@ -55,7 +55,7 @@ export interface NewOrganisation {
 
 export async function createOrganisation(database: Database, input: NewOrganisation): Promise<Outcome<Organisation>> {
   return outcomeOf(async () => {
-    if (!slugPattern.test(input.slug)) refuse('slug_is_invalid', `"${input.slug}" must be lower-case letters, digits and dashes`, { path: 'slug' });
+    if (!slugPattern.test(input.slug)) refuse('slug_is_invalid', `"${input.slug}" must be lower-case letters, digits and dashes`, { path: 'slug', values: { text: input.slug } });
     const currency = (input.currency ?? 'CAD').toUpperCase();
     const minorDigits = unwrap(currencyMinorDigits(currency));
     const rows = await database.query<OrganisationRecord>(
@@ -63,7 +63,7 @@ export async function createOrganisation(database: Database, input: NewOrganisat
        on conflict (slug) do nothing returning ${columns}`,
       [input.slug, input.name ?? input.slug, currency, minorDigits, input.timeZone ?? 'America/Toronto'],
     );
-    if (!rows[0]) refuse('organisation_exists', `An organisation with the slug "${input.slug}" already exists`, { path: 'slug' });
+    if (!rows[0]) refuse('organisation_exists', `An organisation with the slug "${input.slug}" already exists`, { path: 'slug', values: { slug: input.slug } });
     return fromRecord(rows[0]);
   });
 }

@@ -42,23 +42,25 @@ const ownerName = 'a.owner_name collate "und-x-icu"';
 const balanceOf = (alias: string) => `coalesce(sum(case ${alias}.side when 'debit' then ${alias}.amount_minor when 'credit' then -${alias}.amount_minor else 0 end), 0)::bigint`;
 
 /**
- * Orders that read more than the account table: by balance, or by the number of unreconciled
- * items, every matching account's figure is needed before a page can be chosen. One aggregate
- * over the organisation's narrow balance rows, grouped by account, joined to the matching accounts.
+ * The order that reads more than the account table: by the number of unreconciled items, every
+ * matching account's count is needed before a page can be chosen (it changes with every
+ * reconciliation, so it is counted rather than kept). One aggregate over the organisation's narrow
+ * balance rows, grouped by account, joined to the matching accounts, and only the page's rows
+ * sorted in full (a bounded sort: no window over every account).
  */
-const totalsOrders: Partial<Record<AccountSort, { totals: string; order: string }>> = {
-  balance_desc: { totals: `select d.account_id, ${balanceOf('d')} as figure from document_balance d where d.org_id = $1 and not d.voided group by d.account_id`, order: `coalesce(t.figure, 0) desc, ${ownerName}, a.external_id` },
-  balance: { totals: `select d.account_id, ${balanceOf('d')} as figure from document_balance d where d.org_id = $1 and not d.voided group by d.account_id`, order: `coalesce(t.figure, 0), ${ownerName}, a.external_id` },
+const totalsOrders: Partial<Record<AccountSort, { totals: string; order: string; pageOrder: string }>> = {
   unreconciled_desc: {
     totals: `select d.account_id, count(*) as figure from document_balance d where d.org_id = $1 and ${unreconciledDocumentCondition('d')} group by d.account_id`,
     order: `coalesce(t.figure, 0) desc, ${ownerName}, a.external_id`,
+    // The same order over the chosen page, whose rows carry their figure.
+    pageOrder: `a.figure desc, ${ownerName}, a.external_id`,
   },
 };
 
 /**
- * One page of the organisation's accounts. By name, id or creation, the page is chosen on the
- * account table alone (by an indexed order); by balance or unreconciled count, from one aggregate
- * of every account's figure. Balances and counts are then computed for the page only. Every table
+ * One page of the organisation's accounts. By name, id, creation or balance (each account keeps
+ * its balance: migration 0090), the page is chosen on the account table alone, by an indexed
+ * order; by unreconciled count, from one aggregate of every account's count. Balances and counts are then computed for the page only. Every table
  * names the organisation by the parameter itself, so that Citus routes the whole statement to the
  * node holding the organisation.
  */
@@ -77,13 +79,16 @@ export async function listAccounts(
     account_desc: 'a.external_id desc',
     created: 'a.id',
     created_desc: 'a.id desc',
+    balance: `a.balance_minor, ${ownerName}, a.external_id`,
+    balance_desc: `a.balance_minor desc, ${ownerName}, a.external_id`,
   }[page.sort as 'owner'];
   const [count] = await executor.query<{ total: bigint }>(`select count(*) as total from account a where a.org_id = $1 and ${condition}`, [organisationId, ...params]);
   const limit = `$${params.length + 2}`;
   const offset = `$${params.length + 3}`;
   const pageOfAccounts = byTotals
-    ? `select a.*, row_number() over (order by ${order}) as place from account a left join (${byTotals.totals}) t on t.account_id = a.id
-       where a.org_id = $1 and ${condition} order by ${order} limit ${limit} offset ${offset}`
+    ? `select a.*, row_number() over (order by ${byTotals.pageOrder}) as place
+       from (select a.*, coalesce(t.figure, 0) as figure from account a left join (${byTotals.totals}) t on t.account_id = a.id
+             where a.org_id = $1 and ${condition} order by ${order} limit ${limit} offset ${offset}) a`
     : `select a.*, row_number() over (order by ${order}) as place from (select * from account a where a.org_id = $1 and ${condition} order by ${order} limit ${limit} offset ${offset}) a`;
   const rows = await executor.query<{ external_id: string; owner_name: string; owner_email: string; balance_minor: bigint; unreconciled_count: bigint }>(
     `select a.external_id, a.owner_name, a.owner_email, totals.balance_minor, totals.unreconciled_count

@@ -82,7 +82,10 @@ export async function writeAllocations(
     const stored = existingPairs.get(`${credit.id}:${debit.id}`);
     if (stored !== undefined) {
       if (stored !== line.amountMinor) {
-        refuse('id_exists_with_different_content', `${line.creditExternalId} is already allocated to ${line.debitExternalId} with another amount`, { path: pathOf(index, 'amount') });
+        refuse('id_exists_with_different_content', `${line.creditExternalId} is already allocated to ${line.debitExternalId} with another amount`, {
+          path: pathOf(index, 'amount'),
+          values: { credit: line.creditExternalId, debit: line.debitExternalId },
+        });
       }
       existing += 1;
       continue;

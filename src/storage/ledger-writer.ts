@@ -25,6 +25,13 @@ function firstOffender(rows: { ordinal: bigint }[]): number | null {
   return first ? Number(first.ordinal) - 1 : null;
 }
 
+/** The id an offending row names (each check selects one of these columns), and its kind, for the refusal's French words. */
+function valuesOf(row: Record<string, unknown>): Record<string, string> {
+  const idColumn = ['external_id', 'participant_external_id', 'invoice_external_id', 'item_external_id', 'reference'].find((column) => typeof row[column] === 'string');
+  const kind = row.stored_kind ?? row.target_kind ?? row.kind;
+  return { ...(idColumn ? { id: row[idColumn] as string } : {}), ...(typeof kind === 'string' ? { kind } : {}) };
+}
+
 async function refuseFirst(
   transaction: SqlExecutor,
   sql: string,
@@ -38,7 +45,7 @@ async function refuseFirst(
   const index = firstOffender(rows);
   if (index === null) return;
   const row = rows[0]!;
-  refuse(typeof code === 'function' ? code(row) : code, message(row), { path: pathOf(index, field) });
+  refuse(typeof code === 'function' ? code(row) : code, message(row), { path: pathOf(index, field), values: valuesOf(row) });
 }
 
 /**

@@ -3,6 +3,7 @@ import { refusalCatalogue, type RefusalCode } from '../../src/core/refusal-codes
 import { refusalMessageIn } from '../../src/core/refusal-language.ts';
 import { refusalMessagesFr } from '../../src/core/refusal-messages-fr.ts';
 import { answerLanguage } from '../../src/http/language.ts';
+import { passwordLengthMax, passwordLengthMin } from '../../src/services/access/password.ts';
 import { dialects, type TestDatabase } from '../support/dialects.ts';
 import { httpFixture, type HttpFixture } from '../support/http-fixture.ts';
 
@@ -62,6 +63,24 @@ for (const dialect of dialects) {
       const invalid = await http.request('GET', '/accounts?page_size=5000', undefined, { headers: { 'accept-language': 'fr' } });
       expect(invalid.json().error.code).toBe('request_is_invalid');
       expect(invalid.json().error.message).toMatch(/^La demande n’est pas conforme au schéma de l’API/);
+    });
+
+    it('names in French what the English names: the rule, the value, the limit, the document', async () => {
+      const french = { headers: { 'accept-language': 'fr' } };
+      const cases: [string, string, string, unknown, string][] = [
+        ['a password too short', 'POST', '/users', { email: 'court@example.org', password: 'court', role: 'viewer' }, `Un mot de passe a de ${passwordLengthMin} à ${passwordLengthMax} caractères. (password)`],
+        ['an email that is not one', 'POST', '/accounts', { account_id: 'A-2', owner_name: 'Owner', owner_email: 'pas-un-courriel' }, 'L’adresse courriel « pas-un-courriel » n’est pas valide. (owner_email)'],
+        ['a method not in the list', 'POST', '/receipts', { receipt_id: 'P-2', account_id: 'A-1', date: '2026-09-02', kind: 'payment', amount: '10.00', method: 'bitcoin' }, 'La valeur « bitcoin » n’est pas permise; les valeurs permises sont : cash, cheque, card, eft, online, other. (method)'],
+        ['the same pair twice', 'POST', '/allocations', { lines: [{ receipt_id: 'P-1', target_id: 'I-1', amount: '1.00' }, { receipt_id: 'P-1', target_id: 'I-1', amount: '2.00' }] }, 'P-1 vers I-1 figure deux fois dans la demande. (lines[1])'],
+        ['a charge where a credit goes', 'POST', '/allocations', { lines: [{ receipt_id: 'I-1', target_id: 'I-1', amount: '1.00' }] }, 'I-1 est un article de facture, ni un paiement, ni un dépôt, ni un crédit, ni une annulation. (lines[0].credit)'],
+        ['an id taken with other content', 'POST', '/receipts', { receipt_id: 'P-1', account_id: 'A-1', date: '2026-09-02', kind: 'payment', amount: '99.00' }, 'Le numéro P-1 est déjà utilisé (un paiement) avec un contenu différent. (receipt_id)'],
+      ];
+      for (const [what, method, url, body, message] of cases) {
+        const english = await http.request(method as 'POST', url, body);
+        const answer = await http.request(method as 'POST', url, body, french);
+        expect([what, answer.statusCode, answer.json().error.code]).toEqual([what, english.statusCode, english.json().error.code]);
+        expect([what, answer.json().error.message]).toEqual([what, message]);
+      }
     });
   });
 }

@@ -19,7 +19,7 @@ interface PageElement {
   scrollWidth: number;
 }
 interface PageGlobals {
-  document: { activeElement: PageElement | null; documentElement: { lang: string }; querySelector(selector: string): PageElement | null };
+  document: { activeElement: PageElement | null; documentElement: { lang: string; scrollWidth: number }; querySelector(selector: string): PageElement | null };
 }
 
 const owner: Credentials = { email: 'owner@example.org', password: 'a long enough password' };
@@ -285,10 +285,12 @@ describe.skipIf(!chromiumPresent)('the administrator’s web page, second pass, 
     const header = await page.locator('header.top-bar').boundingBox();
     expect(header!.height).toBeLessThan(64);
     expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).document.querySelector('header.top-bar')!.scrollWidth <= 390)).toBe(true);
-    for (const cell of [row.locator('.status'), row.getByTestId('document-amount')]) {
+    for (const cell of [row.locator('.status'), row.getByTestId('document-amount'), row.getByRole('button', { name: 'Reconcile P-30…' })]) {
       const box = await cell.boundingBox();
       expect(box && box.x >= 0 && box.x + box.width <= 390).toBe(true);
     }
+    // The document table scrolls with the page and fits it: nothing scrolls sideways.
+    expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await page.screenshot({ path: `${screenshots}phone-billing.png` });
     await page.getByRole('button', { name: 'Menu' }).click();
     await page.getByRole('link', { name: 'Runs' }).waitFor();
@@ -300,6 +302,11 @@ describe.skipIf(!chromiumPresent)('the administrator’s web page, second pass, 
     const box = await amount.boundingBox();
     expect(box && box.x >= 0 && box.x + box.width <= 390).toBe(true);
     expect(await amount.inputValue()).toBe('10.00');
+    // Its remainder is there beside it, in a column of its own (not squeezed into a hidden one).
+    const remainder = page.locator('tr[data-line="I-30"] td.number').first();
+    const remainderBox = await remainder.boundingBox();
+    expect(remainderBox && remainderBox.width > 40 && remainderBox.x + remainderBox.width <= box!.x).toBe(true);
+    expect(await remainder.textContent()).toMatch(/^\d[\d,]*\.\d\d$/);
     await page.screenshot({ path: `${screenshots}phone-editor.png` });
     await page.keyboard.press('Escape');
     await page.setViewportSize({ width: 1280, height: 1000 });

@@ -11,7 +11,7 @@ import { orStop, printJson } from '../cli-output.ts';
 function positiveInteger(name: string) {
   return (text: string): number => {
     const value = Number(text);
-    if (!/^\d{1,9}$/.test(text) || value < 1) orStop(refused('value_is_not_allowed', `${name} must be a whole number from 1`, { path: name }));
+    if (!/^\d{1,9}$/.test(text) || value < 1) orStop(refused('value_is_not_allowed', `${name} must be a whole number from 1`, { path: name, values: { rule: 'whole_number_range', minimum: '1' } }));
     return value;
   };
 }

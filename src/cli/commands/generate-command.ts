@@ -10,7 +10,10 @@ function wholeNumber(name: string, minimum: number, maximum: number) {
   return (text: string): number => {
     const value = Number(text);
     if (!/^\d{1,16}$/.test(text) || !Number.isSafeInteger(value) || value < minimum || value > maximum) {
-      orStop(refused('value_is_not_allowed', `${name} must be a whole number from ${minimum} to ${maximum}`, { path: name }));
+      orStop(refused('value_is_not_allowed', `${name} must be a whole number from ${minimum} to ${maximum}`, {
+          path: name,
+          values: { rule: 'whole_number_range', minimum: String(minimum), maximum: String(maximum) },
+        }));
     }
     return value;
   };

@@ -36,7 +36,7 @@ function describeRun(summary: RunSummary, minorDigits: number, slug: string): st
 }
 
 function parseRunId(text: string): bigint {
-  if (!/^\d{1,18}$/.test(text)) orStop(refused('run_not_found', `"${text}" is not a run id`, { path: 'run-id' }));
+  if (!/^\d{1,18}$/.test(text)) orStop(refused('run_not_found', `"${text}" is not a run id`, { path: 'run-id', values: { run: text } }));
   return BigInt(text);
 }
 
@@ -102,7 +102,7 @@ export function registerReconcileCommands(program: Command): void {
     .requiredOption('--org <slug>', 'organisation')
     .action(async (allocationId: string, options: { org: string }) => {
       await withOrganisation(options.org, async (context) => {
-        if (!/^\d{1,18}$/.test(allocationId)) orStop(refused('allocation_not_found', `"${allocationId}" is not an allocation id`, { path: 'allocation-id' }));
+        if (!/^\d{1,18}$/.test(allocationId)) orStop(refused('allocation_not_found', `"${allocationId}" is not an allocation id`, { path: 'allocation-id', values: { id: allocationId } }));
         const result = orStop(await removeAllocation(context, BigInt(allocationId)));
         process.stdout.write(`Removed allocation ${allocationId} of ${formatAmountMinor(result.amountMinor, context.organisation.minorDigits)}.\n`);
       });

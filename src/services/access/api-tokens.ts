@@ -1,4 +1,4 @@
-import { isRole, weakerRole, type Role } from '../../core/permissions.ts';
+import { isRole, roles, weakerRole, type Role } from '../../core/permissions.ts';
 import { refuse, type Outcome } from '../../core/outcome.ts';
 import { textLengthMax } from '../../core/limits.ts';
 import type { SqlExecutor } from '../../storage/database.ts';
@@ -40,8 +40,8 @@ export async function createApiToken(executor: SqlExecutor, organisationId: bigi
   return outcomeOf(async () => {
     const name = input.name.trim();
     if (name === '') refuse('field_is_required', 'name is required', { path: 'name' });
-    if (name.length > textLengthMax) refuse('text_is_too_long', `name is longer than ${textLengthMax} characters`, { path: 'name' });
-    if (!isRole(input.role)) refuse('value_is_not_allowed', `role must be owner, admin, accountant or viewer, not "${input.role}"`, { path: 'role' });
+    if (name.length > textLengthMax) refuse('text_is_too_long', `name is longer than ${textLengthMax} characters`, { path: 'name', values: { maximum: String(textLengthMax) } });
+    if (!isRole(input.role)) refuse('value_is_not_allowed', `role must be owner, admin, accountant or viewer, not "${input.role}"`, { path: 'role', values: { rule: 'one_of', allowed: roles.join(', '), text: input.role } });
     const token = newSecret(apiTokenPrefix);
     const [row] = await executor.query<{ id: bigint; created_at: Date }>(
       'insert into api_token (org_id, name, token_hash, role, created_by, creator_user_id) values ($1, $2, $3, $4, $5, $6) returning id, created_at',
@@ -65,7 +65,7 @@ export async function revokeApiToken(executor: SqlExecutor, organisationId: bigi
     // now()): Citus refuses a non-immutable function inside COALESCE.
     const revoked = await executor.query('update api_token set revoked_at = now() where org_id = $1 and id = $2 and revoked_at is null returning id', [organisationId, tokenId]);
     const rows = revoked.length > 0 ? revoked : await executor.query('select id from api_token where org_id = $1 and id = $2', [organisationId, tokenId]);
-    if (rows.length === 0) refuse('token_not_found', `No API token has the id ${tokenId}`, { path: 'token' });
+    if (rows.length === 0) refuse('token_not_found', `No API token has the id ${tokenId}`, { path: 'token', values: { id: String(tokenId) } });
     return { revoked: true as const };
   });
 }

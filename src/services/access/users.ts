@@ -1,5 +1,5 @@
 import { isEmailAddress, normaliseEmail } from '../../core/email-address.ts';
-import { isRole, type Role } from '../../core/permissions.ts';
+import { isRole, roles, type Role } from '../../core/permissions.ts';
 import { refuse, type Outcome } from '../../core/outcome.ts';
 import type { Database, SqlExecutor } from '../../storage/database.ts';
 import { outcomeOf } from '../context.ts';
@@ -28,8 +28,8 @@ export interface Membership {
 export async function addUser(database: Database, organisationId: bigint, input: { email: string; password: string; role: string }): Promise<Outcome<{ user: User; created: boolean }>> {
   return outcomeOf(async () => {
     const email = normaliseEmail(input.email);
-    if (!isEmailAddress(email)) refuse('email_is_invalid', `"${input.email}" is not an email address`, { path: 'email' });
-    if (!isRole(input.role)) refuse('value_is_not_allowed', `role must be owner, admin, accountant or viewer, not "${input.role}"`, { path: 'role' });
+    if (!isEmailAddress(email)) refuse('email_is_invalid', `"${input.email}" is not an email address`, { path: 'email', values: { text: input.email } });
+    if (!isRole(input.role)) refuse('value_is_not_allowed', `role must be owner, admin, accountant or viewer, not "${input.role}"`, { path: 'role', values: { rule: 'one_of', allowed: roles.join(', '), text: input.role } });
     const [existing] = await database.query<{ id: bigint }>('select id from app_user where email = $1', [email]);
     let passwordHash: string | null = null;
     if (!existing) {
@@ -93,10 +93,10 @@ export async function lockOwners(transaction: SqlExecutor, organisationId: bigin
 export async function changeRole(database: Database, organisationId: bigint, userId: bigint, role: string | null): Promise<Outcome<{ removed: boolean }>> {
   return outcomeOf(() =>
     database.transaction(async (transaction) => {
-      if (role !== null && !isRole(role)) refuse('value_is_not_allowed', `role must be owner, admin, accountant or viewer, not "${role}"`, { path: 'role' });
+      if (role !== null && !isRole(role)) refuse('value_is_not_allowed', `role must be owner, admin, accountant or viewer, not "${role}"`, { path: 'role', values: { rule: 'one_of', allowed: roles.join(', '), text: role } });
       const owners = await lockOwners(transaction, organisationId);
       const [member] = await transaction.query<{ role: Role }>('select role from membership where org_id = $1 and user_id = $2', [organisationId, userId]);
-      if (!member) refuse('user_not_found', `No member has the id ${userId}`, { path: 'user' });
+      if (!member) refuse('user_not_found', `No member has the id ${userId}`, { path: 'user', values: { id: String(userId) } });
       if (member.role === 'owner' && role !== 'owner' && owners.length === 1) refuse('last_owner_cannot_leave', 'An organisation keeps at least one owner', { path: 'role' });
       if (role === null) {
         await transaction.query('delete from membership where org_id = $1 and user_id = $2', [organisationId, userId]);

@@ -1,21 +1,22 @@
 -- A document's balance row (what reconciliation reads and writes of it) is written with it, in the
 -- same statement: one insert per statement, however many documents it wrote (an import writes
--- thousands at once). Its amount is added to its account's total of that side in the same
--- statement too, where the account's CHECK (account_total_within_limit, migration 0065) refuses a
--- total past the bound; the sum is clamped to the largest bigint so the CHECK, not an overflow,
--- is what refuses.
+-- thousands at once). Each account then moves by what the statement wrote, in the same statement:
+-- - its gross totals of each side (debit_total_minor, credit_total_minor: voided documents
+--   included, so they only grow), where the account's CHECK (account_total_within_limit, migration
+--   0065) refuses a total past the bound; the sums are clamped to the bigint range so the CHECK,
+--   not an overflow, is what refuses;
+-- - its balance (balance_minor: debits less credits, voided documents left out, what the accounts
+--   list sorts by; migration 0090), clamped likewise.
 --
 -- The transition table is read alone (Citus runs this trigger on a shard, where a statement that
 -- reads a transition table and writes a distributed table cannot be planned): the new rows are
--- gathered into arrays — balance rows in (organisation, id) order, and sums per account — then
--- written from them.
+-- gathered into one array of balance rows, in (organisation, id) order, then inserted from it, and
+-- each organisation's accounts are updated from it filtered by org_id (a statement Citus routes
+-- to the shard holding the organisation), in account order, one lock order for every writer.
 create or replace function document_after_insert() returns trigger language plpgsql as $$
 declare
   balances document_balance[];
-  total_org_ids bigint[];
-  total_account_ids bigint[];
-  debit_sums numeric[];
-  credit_sums numeric[];
+  organisation_id bigint;
 begin
   execute $sql$
   select array_agg(row(org_id, id, account_id, kind, side, date, invoice_id, position, reference_document_id, amount_minor, 0, voided_at is not null)::document_balance
@@ -26,23 +27,21 @@ begin
     return null;
   end if;
   execute 'insert into document_balance select * from unnest($1)' using balances;
-  execute $sql$
-  select array_agg(org_id order by org_id, account_id), array_agg(account_id order by org_id, account_id),
-         array_agg(debit_minor order by org_id, account_id), array_agg(credit_minor order by org_id, account_id)
-  from (select org_id, account_id,
-               coalesce(sum(amount_minor) filter (where side = 'debit'), 0) as debit_minor,
-               coalesce(sum(amount_minor) filter (where side = 'credit'), 0) as credit_minor
-        from inserted_document where side <> 'none' group by org_id, account_id) sums
-  $sql$ into total_org_ids, total_account_ids, debit_sums, credit_sums;
-  if total_org_ids is null then
-    return null;
-  end if;
-  execute $sql$
-  update account a
-  set debit_total_minor = least(a.debit_total_minor + t.debit_minor, 9223372036854775807)::bigint,
-      credit_total_minor = least(a.credit_total_minor + t.credit_minor, 9223372036854775807)::bigint
-  from unnest($1::bigint[], $2::bigint[], $3::numeric[], $4::numeric[]) as t(org_id, account_id, debit_minor, credit_minor)
-  where a.org_id = t.org_id and a.id = t.account_id
-  $sql$ using total_org_ids, total_account_ids, debit_sums, credit_sums;
+  for organisation_id in select distinct written.org_id from unnest(balances) as written loop
+    execute $sql$
+    update account a
+    set debit_total_minor = least(a.debit_total_minor + delta.debit_minor, 9223372036854775807)::bigint,
+        credit_total_minor = least(a.credit_total_minor + delta.credit_minor, 9223372036854775807)::bigint,
+        balance_minor = greatest(least(a.balance_minor + delta.balance_minor, 9223372036854775807), -9223372036854775808)::bigint
+    from (select written.account_id,
+                 coalesce(sum(written.amount_minor) filter (where written.side = 'debit'), 0) as debit_minor,
+                 coalesce(sum(written.amount_minor) filter (where written.side = 'credit'), 0) as credit_minor,
+                 coalesce(sum(case when written.voided then 0 when written.side = 'debit' then written.amount_minor
+                                   else -written.amount_minor end), 0) as balance_minor
+          from unnest($2) as written where written.org_id = $1 and written.side <> 'none'
+          group by written.account_id order by written.account_id) delta
+    where a.org_id = $1 and a.id = delta.account_id
+    $sql$ using organisation_id, balances;
+  end loop;
   return null;
 end $$;

@@ -9,6 +9,7 @@ import { ConfirmDialog } from './ConfirmDialog.tsx';
 import { Modal } from './Modal.tsx';
 import { isLongLineList, renderedLineIndexes, unrenderedTabTarget } from './allocation-editor-layout.ts';
 import { ariaRowIndexOf, sliceWithGaps } from './document-table-layout.ts';
+import { useNarrowScreen } from '../narrow-screen.ts';
 
 /** An API refusal in words, in the page's language (the server's own message kept for detail). */
 export function apiErrorText(error: unknown, t: Translate): string {
@@ -24,7 +25,6 @@ export function apiErrorText(error: unknown, t: Translate): string {
 const editorLineEstimatePx = 50;
 /** Lines rendered beyond each edge of the view of a long list, so Tab and fast scrolling find lines already there. */
 const editorLinesOverscan = 10;
-const editorColumnsCount = 6;
 
 /**
  * Manual reconciliation of one document: the other side's open documents, oldest first, pre-filled
@@ -35,6 +35,10 @@ const editorColumnsCount = 6;
  */
 export function AllocationEditor({ org, source, documents, onClose, onSaved }: { org: string; source: StatementDocument; documents: readonly StatementDocument[]; onClose: () => void; onSaved: () => void }) {
   const { t, money, date } = useI18n();
+  // On a phone the lines keep the document, its remainder and the amount; date, description and
+  // reference are left out of the table (a hidden column would keep its place and shift the cells).
+  const narrow = useNarrowScreen();
+  const editorColumnsCount = narrow ? 3 : 6;
   const lines = useMemo(() => counterpartsOf(source, documents), [source, documents]);
   const [texts, setTexts] = useState<string[]>(() => suggest(source, lines, documents));
   const [filter, setFilter] = useState<DocumentFilter>(noDocumentFilter);
@@ -197,18 +201,18 @@ export function AllocationEditor({ org, source, documents, onClose, onSaved }: {
                 <table className="data-table editor-table" aria-rowcount={shown.length + 2}>
                   <colgroup>
                     <col className="column-document" />
-                    <col className="column-date" />
-                    <col />
-                    <col className="column-reference" />
+                    {!narrow && <col className="column-date" />}
+                    {!narrow && <col />}
+                    {!narrow && <col className="column-reference" />}
                     <col className="column-amount" />
                     <col className="column-input" />
                   </colgroup>
                   <thead ref={headRef}>
                     <tr aria-rowindex={1}>
                       <th scope="col">{t('document')}</th>
-                      <th scope="col">{t('date')}</th>
-                      <th scope="col">{t('description')}</th>
-                      <th scope="col">{t('reference')}</th>
+                      {!narrow && <th scope="col">{t('date')}</th>}
+                      {!narrow && <th scope="col">{t('description')}</th>}
+                      {!narrow && <th scope="col">{t('reference')}</th>}
                       <th scope="col" className="number">{t('remaining')}</th>
                       <th scope="col" className="number">{t('amount')}</th>
                     </tr>
@@ -242,14 +246,14 @@ export function AllocationEditor({ org, source, documents, onClose, onSaved }: {
                           <td className="mono">
                             {t(kindLabels[line.kind])} {line.document_id}
                           </td>
-                          <td className="nowrap">{date(line.date)}</td>
-                          <td>{descriptionOf(line, t)}</td>
-                          <td className="mono" data-testid="line-reference">
-                            {referenceOf(line) ?? ''}
-                            {namesEachOther(source, line) && (
-                              <span className="badge info">{t('editorNamed')}</span>
-                            )}
-                          </td>
+                          {!narrow && <td className="nowrap">{date(line.date)}</td>}
+                          {!narrow && <td>{descriptionOf(line, t)}</td>}
+                          {!narrow && (
+                            <td className="mono" data-testid="line-reference">
+                              {referenceOf(line) ?? ''}
+                              {namesEachOther(source, line) && <span className="badge info">{t('editorNamed')}</span>}
+                            </td>
+                          )}
                           <td className="number">{money(line.remaining)}</td>
                           <td className="number amount-cell">
                             <input
@@ -280,7 +284,7 @@ export function AllocationEditor({ org, source, documents, onClose, onSaved }: {
                   </tbody>
                   <tfoot>
                     <tr aria-rowindex={shown.length + 2}>
-                      <th scope="row" colSpan={5} className="number">{t('editorTotal')}</th>
+                      <th scope="row" colSpan={editorColumnsCount - 1} className="number">{t('editorTotal')}</th>
                       <td className={`number strong${check.totalError === 'totalOverRemainder' ? ' over' : ''}`} data-testid="editor-total">
                         {t('editorTotalOf', { total: money(check.total), remaining: money(check.remaining) })}
                       </td>

@@ -8,13 +8,15 @@ import { StatusIcon } from './StatusIcon.tsx';
 import { AllocationEditor, RemoveAllocationDialog } from './AllocationEditor.tsx';
 import { DocumentReconciliations } from './DocumentReconciliations.tsx';
 import { ariaRowCountOf, ariaRowIndexOf, sliceWithGaps, withPinnedIndexes } from './document-table-layout.ts';
+import { useMediaQuery, useNarrowScreen } from '../narrow-screen.ts';
 import { DocumentFilterFields, filterDocuments, isFiltering, noDocumentFilter, type DocumentFilter } from './DocumentFilter.tsx';
 
 /** A row with a small "Reconcile…" button, before it is measured; measured rows replace the guess. */
 const documentRowEstimatePx = 44;
 /** Rows rendered beyond each edge of the view, so Tab and fast scrolling find rows already there. */
 const documentRowsOverscan = 12;
-const columnsCount = 10;
+/** Below this width the reconciled amount folds away (the remainder says what is left). */
+const mediumWindowQuery = '(max-width: 1100px)';
 
 const isZero = (amount: string) => amount.replace(/[-0.]/g, '') === '';
 
@@ -29,6 +31,13 @@ const isZero = (amount: string) => amount.replace(/[-0.]/g, '') === '';
  */
 export function DocumentTable({ org, statement, onChanged, reconciliationEnabled, linkedDocument = '' }: { org: string; statement: AccountStatement; onChanged: (notice: string) => void; reconciliationEnabled: boolean; /** A document to show: the list starts filtered to it. */ linkedDocument?: string }) {
   const { t, money, date } = useI18n();
+  // The page never scrolls sideways: narrower windows leave columns out rather than squeeze them.
+  // On a phone, status, document, amount, remainder and actions stay; date, type, description and
+  // reconciled go. Left out, not hidden: a hidden column would still take its place in the table.
+  const narrow = useNarrowScreen();
+  const medium = useMediaQuery(mediumWindowQuery);
+  const shows = { date: !narrow, kind: !narrow, description: !narrow, allocated: !medium };
+  const columnsCount = 6 + Object.values(shows).filter(Boolean).length;
   const [filter, setFilter] = useState<DocumentFilter>(linkedDocument ? { ...noDocumentFilter, text: linkedDocument } : noDocumentFilter);
   const documents = useMemo(() => filterDocuments(statement.documents, filter), [statement.documents, filter]);
   const kinds = useMemo(() => [...new Set(statement.documents.map((document) => document.kind))], [statement.documents]);
@@ -140,12 +149,12 @@ export function DocumentTable({ org, statement, onChanged, reconciliationEnabled
           <colgroup>
             <col className="column-expander" />
             <col className="column-status" />
-            <col className="column-date" />
-            <col className="column-kind" />
+            {shows.date && <col className="column-date" />}
+            {shows.kind && <col className="column-kind" />}
             <col className="column-document" />
-            <col />
+            {shows.description && <col />}
             <col className="column-amount" />
-            <col className="column-amount" />
+            {shows.allocated && <col className="column-amount" />}
             <col className="column-amount" />
             <col className="column-actions" />
           </colgroup>
@@ -153,12 +162,12 @@ export function DocumentTable({ org, statement, onChanged, reconciliationEnabled
             <tr aria-rowindex={1}>
               <th scope="col"><span className="visually-hidden">{t('reconciliations')}</span></th>
               <th scope="col">{t('status')}</th>
-              <th scope="col">{t('date')}</th>
-              <th scope="col">{t('kind')}</th>
+              {shows.date && <th scope="col">{t('date')}</th>}
+              {shows.kind && <th scope="col">{t('kind')}</th>}
               <th scope="col">{t('document')}</th>
-              <th scope="col">{t('description')}</th>
+              {shows.description && <th scope="col">{t('description')}</th>}
               <th scope="col" className="number">{t('amount')}</th>
-              <th scope="col" className="number">{t('allocated')}</th>
+              {shows.allocated && <th scope="col" className="number">{t('allocated')}</th>}
               <th scope="col" className="number">{t('remaining')}</th>
               <th scope="col"><span className="visually-hidden">{t('documentActions')}</span></th>
             </tr>
@@ -203,27 +212,31 @@ export function DocumentTable({ org, statement, onChanged, reconciliationEnabled
                   <td>
                     <StatusIcon status={document.status} />
                   </td>
-                  <td className="nowrap" data-testid="document-date">{date(document.date)}</td>
-                  <td>
-                    {t(kindLabels[document.kind])}
-                    {document.scheduled && <span className="badge info">{t('scheduled')}</span>}
-                  </td>
+                  {shows.date && <td className="nowrap" data-testid="document-date">{date(document.date)}</td>}
+                  {shows.kind && (
+                    <td>
+                      {t(kindLabels[document.kind])}
+                      {document.scheduled && <span className="badge info">{t('scheduled')}</span>}
+                    </td>
+                  )}
                   <td className="mono">{document.document_id}</td>
-                  <td data-testid="document-description">
-                    {[descriptionOf(document, t), document.reference ? `→ ${document.reference}` : ''].filter(Boolean).join(' · ')}
-                    {document.kind === 'item' && document.ledger_code && (
-                      <span className="badge ledger" title={t('ledgerCode')} data-testid="ledger-code">
-                        {document.ledger_code}
-                      </span>
-                    )}
-                    {document.kind === 'item' && document.rl24_eligible && (
-                      <span className="badge rl24" title={t('rl24Eligible')}>
-                        RL-24
-                      </span>
-                    )}
-                  </td>
+                  {shows.description && (
+                    <td data-testid="document-description">
+                      {[descriptionOf(document, t), document.reference ? `→ ${document.reference}` : ''].filter(Boolean).join(' · ')}
+                      {document.kind === 'item' && document.ledger_code && (
+                        <span className="badge ledger" title={t('ledgerCode')} data-testid="ledger-code">
+                          {document.ledger_code}
+                        </span>
+                      )}
+                      {document.kind === 'item' && document.rl24_eligible && (
+                        <span className="badge rl24" title={t('rl24Eligible')}>
+                          RL-24
+                        </span>
+                      )}
+                    </td>
+                  )}
                   <td className="number" data-testid="document-amount">{money(document.amount)}</td>
-                  <td className="number">{money(document.allocated)}</td>
+                  {shows.allocated && <td className="number">{money(document.allocated)}</td>}
                   <td className={`number ${isZero(document.remaining) ? 'muted' : 'strong'}`}>{money(document.remaining)}</td>
                   <td className="actions-cell">
                     {canReconcile(document) && (
