@@ -6,10 +6,15 @@
  *   npm run bench                                   both engines, default sizes
  *   npm run bench -- --accounts 20000 --engines postgres
  *   npm run bench -- --postgres-accounts 100000 --pglite-accounts 20000 --large-account-documents 100000 --seed 7
+ *   npm run bench -- --engines postgres --parts reports --report-year 2025
  *
+ * Generating and the bulk run always happen; --parts names what else to measure (default all):
+ * lists, copy-floor, undo, large-account, reports (bench/report-bench.ts, after the bulk run) and
+ * http.
  * After the engines, the HTTP API is measured on PostgreSQL (bench/http-bench.ts; BENCH_HTTP=no skips it).
  * The same flags can be given as environment variables: BENCH_ENGINES, BENCH_ACCOUNTS,
- * BENCH_POSTGRES_ACCOUNTS, BENCH_PGLITE_ACCOUNTS, BENCH_LARGE_ACCOUNT_DOCUMENTS, BENCH_SEED.
+ * BENCH_POSTGRES_ACCOUNTS, BENCH_PGLITE_ACCOUNTS, BENCH_LARGE_ACCOUNT_DOCUMENTS, BENCH_SEED, BENCH_PARTS,
+ * BENCH_REPORT_YEAR.
  * PostgreSQL: a database with a random name is created on BENCH_DATABASE_URL, TEST_DATABASE_URL or
  * postgres://postgres@127.0.0.1:5432/postgres, and dropped afterwards.
  */
@@ -28,11 +33,14 @@ import type { TallyContext } from '../src/services/context.ts';
 import type { Database } from '../src/storage/database.ts';
 import { benchServerUrl, log } from './bench-support.ts';
 import { createLargeAccount } from './large-account.ts';
+import { measureReports, printReportFigures, type ReportFigures } from './report-bench.ts';
 import { measureListLatency, printListLatency, type ListLatency } from './list-latency.ts';
 import { migrate } from '../src/storage/migrate.ts';
 import { openPgliteDatabase } from '../src/storage/pglite-database.ts';
 
 type EngineName = 'postgres' | 'pglite';
+const benchParts = ['lists', 'copy-floor', 'undo', 'large-account', 'reports', 'http'] as const;
+type BenchPart = (typeof benchParts)[number];
 
 interface Settings {
   readonly engines: readonly EngineName[];
@@ -40,6 +48,9 @@ interface Settings {
   readonly largeAccountDocuments: number;
   readonly seed: number;
   readonly serverUrl: string;
+  readonly parts: ReadonlySet<BenchPart>;
+  /** The year the reports are asked for: the generated history's one whole year. */
+  readonly reportYear: number;
 }
 
 const defaultAccounts: Record<EngineName, number> = { postgres: 100_000, pglite: 20_000 };
@@ -54,7 +65,7 @@ function readSettings(argv: readonly string[], environment: NodeJS.ProcessEnv): 
     if (value === undefined) throw new Error(`--${name} needs a value`);
     flags.set(name, value);
   }
-  const known = ['engines', 'accounts', 'postgres-accounts', 'pglite-accounts', 'large-account-documents', 'seed'];
+  const known = ['engines', 'accounts', 'postgres-accounts', 'pglite-accounts', 'large-account-documents', 'seed', 'parts', 'report-year'];
   for (const name of flags.keys()) if (!known.includes(name)) throw new Error(`unknown flag --${name}; known: ${known.map((flag) => `--${flag}`).join(' ')}`);
   const setting = (name: string) => flags.get(name) ?? environment[`BENCH_${name.toUpperCase().replaceAll('-', '_')}`];
   const wholeNumber = (name: string, fallback: number) => {
@@ -65,6 +76,8 @@ function readSettings(argv: readonly string[], environment: NodeJS.ProcessEnv): 
   };
   const engines = (setting('engines') ?? 'postgres,pglite').split(',').map((engine) => engine.trim());
   for (const engine of engines) if (engine !== 'postgres' && engine !== 'pglite') throw new Error(`unknown engine ${engine}; use postgres, pglite or both`);
+  const parts = (setting('parts') ?? benchParts.join(',')).split(',').map((part) => part.trim()).filter((part) => part !== '');
+  for (const part of parts) if (!(benchParts as readonly string[]).includes(part)) throw new Error(`unknown part ${part}; use some of ${benchParts.join(',')}`);
   const common = setting('accounts');
   return {
     engines: engines as EngineName[],
@@ -75,6 +88,8 @@ function readSettings(argv: readonly string[], environment: NodeJS.ProcessEnv): 
     largeAccountDocuments: wholeNumber('large-account-documents', 100_000),
     seed: wholeNumber('seed', 20261121),
     serverUrl: benchServerUrl(environment),
+    parts: new Set(parts as BenchPart[]),
+    reportYear: wholeNumber('report-year', 2025),
   };
 }
 
@@ -191,6 +206,7 @@ async function countOpenDocuments(database: Database, organisationId: bigint): P
   return { documents: Number(row!.documents), open: Number(row!.open) };
 }
 
+/** What one engine measured; null for a part not asked for (--parts). */
 interface EngineFigures {
   readonly engine: EngineName;
   readonly accounts: number;
@@ -199,20 +215,21 @@ interface EngineFigures {
   readonly generateSeconds: number;
   readonly allocations: number;
   readonly reconcileSeconds: number;
-  readonly copyFloorSeconds: number;
-  readonly copyIndexedSeconds: number;
-  readonly undoSeconds: number;
+  readonly copyFloorSeconds: number | null;
+  readonly copyIndexedSeconds: number | null;
+  readonly undoSeconds: number | null;
   readonly rssBeforeBytes: number;
   readonly rssPeakBytes: number;
-  readonly largeAccountDocuments: number;
-  readonly largeAccountAllocations: number;
-  readonly largeAccountSeconds: number;
-  readonly listLatencies: readonly ListLatency[];
+  readonly largeAccountDocuments: number | null;
+  readonly largeAccountAllocations: number | null;
+  readonly largeAccountSeconds: number | null;
+  readonly listLatencies: readonly ListLatency[] | null;
+  readonly reports: ReportFigures | null;
 }
-
 
 async function benchEngine(engine: EngineName, settings: Settings): Promise<EngineFigures> {
   const accounts = settings.accounts[engine];
+  const measures = (part: BenchPart) => settings.parts.has(part);
   const bench = engine === 'postgres' ? await openPostgresBench(settings.serverUrl) : await openPgliteBench();
   try {
     const { database } = bench;
@@ -225,9 +242,13 @@ async function benchEngine(engine: EngineName, settings: Settings): Promise<Engi
     );
     const context: TallyContext = { database, organisation: generated.organisation, actor: 'bench' };
     const before = await countOpenDocuments(database, generated.organisation.id);
-    log(`${engine}: ${before.documents} documents (${before.open} open) in ${(generated.durationMs / 1000).toFixed(1)} s; timing the lists`);
+    log(`${engine}: ${before.documents} documents (${before.open} open) in ${(generated.durationMs / 1000).toFixed(1)} s`);
     // Before reconciling, when most accounts have something unreconciled: the lists at their fullest.
-    const listLatencies = await measureListLatency(context, accounts);
+    let listLatencies: ListLatency[] | null = null;
+    if (measures('lists')) {
+      log(`${engine}: timing the lists`);
+      listLatencies = await measureListLatency(context, accounts);
+    }
     log(`${engine}: reconciling all accounts`);
 
     global.gc?.();
@@ -235,31 +256,50 @@ async function benchEngine(engine: EngineName, settings: Settings): Promise<Engi
     const measured = await withMemorySampling(() => runAutoReconcile(context, { kind: 'all' }, { strategy: 'reference', dryRun: false }));
     const reconcileSeconds = (performance.now() - startedMs) / 1000;
     const summary = unwrap(measured.result);
-    log(`${engine}: ${summary.allocationsCount} allocations in ${reconcileSeconds.toFixed(2)} s; measuring the COPY floor`);
+    log(`${engine}: ${summary.allocationsCount} allocations in ${reconcileSeconds.toFixed(2)} s`);
 
-    const rows = await allocationRowsOfRun(database, generated.organisation.id, summary.runId!);
-    const copyFloorSeconds = (await bench.copyFloorMs(rows, false)) / 1000;
-    const copyIndexedSeconds = (await bench.copyFloorMs(rows, true)) / 1000;
-    rows.length = 0;
+    // The reports read the organisation as the bulk run left it (before the undo below).
+    let reports: ReportFigures | null = null;
+    if (measures('reports')) {
+      log(`${engine}: timing the reports for ${settings.reportYear}`);
+      reports = await measureReports(context, settings.reportYear);
+    }
 
-    log(`${engine}: undoing the run`);
-    const undoStartedMs = performance.now();
-    const undone = unwrap(await undoRun(context, summary.runId!));
-    const undoSeconds = (performance.now() - undoStartedMs) / 1000;
-    assert(undone.allocationsRemoved === summary.allocationsCount, 'the undo removes every allocation of the run');
+    let copyFloorSeconds: number | null = null;
+    let copyIndexedSeconds: number | null = null;
+    if (measures('copy-floor')) {
+      log(`${engine}: measuring the COPY floor`);
+      const rows = await allocationRowsOfRun(database, generated.organisation.id, summary.runId!);
+      copyFloorSeconds = (await bench.copyFloorMs(rows, false)) / 1000;
+      copyIndexedSeconds = (await bench.copyFloorMs(rows, true)) / 1000;
+      rows.length = 0;
+    }
 
-    log(`${engine}: one account with ${settings.largeAccountDocuments} open documents`);
-    const large = await createLargeAccount(database, settings.largeAccountDocuments);
-    const largeOpen = await countOpenDocuments(database, large.organisation.id);
-    const largeStartedMs = performance.now();
-    const largeSummary = unwrap(await runAutoReconcile(large, { kind: 'account', accountId: 'LARGE' }, { strategy: 'reference', dryRun: false }));
-    const largeAccountSeconds = (performance.now() - largeStartedMs) / 1000;
+    let undoSeconds: number | null = null;
+    if (measures('undo')) {
+      log(`${engine}: undoing the run`);
+      const undoStartedMs = performance.now();
+      const undone = unwrap(await undoRun(context, summary.runId!));
+      undoSeconds = (performance.now() - undoStartedMs) / 1000;
+      assert(undone.allocationsRemoved === summary.allocationsCount, 'the undo removes every allocation of the run');
+    }
+
+    let large: { documents: number; allocations: number; seconds: number } | null = null;
+    if (measures('large-account')) {
+      log(`${engine}: one account with ${settings.largeAccountDocuments} open documents`);
+      const largeContext = await createLargeAccount(database, settings.largeAccountDocuments);
+      const largeOpen = await countOpenDocuments(database, largeContext.organisation.id);
+      const largeStartedMs = performance.now();
+      const largeSummary = unwrap(await runAutoReconcile(largeContext, { kind: 'account', accountId: 'LARGE' }, { strategy: 'reference', dryRun: false }));
+      large = { documents: largeOpen.open, allocations: largeSummary.allocationsCount, seconds: (performance.now() - largeStartedMs) / 1000 };
+    }
 
     return {
       engine, accounts, documents: before.documents, openBefore: before.open, generateSeconds: generated.durationMs / 1000,
       allocations: summary.allocationsCount, reconcileSeconds, copyFloorSeconds, copyIndexedSeconds, undoSeconds,
       rssBeforeBytes: measured.rssBeforeBytes, rssPeakBytes: measured.rssPeakBytes,
-      largeAccountDocuments: largeOpen.open, largeAccountAllocations: largeSummary.allocationsCount, largeAccountSeconds, listLatencies,
+      largeAccountDocuments: large?.documents ?? null, largeAccountAllocations: large?.allocations ?? null, largeAccountSeconds: large?.seconds ?? null,
+      listLatencies, reports,
     };
   } finally {
     await bench.close();
@@ -267,8 +307,10 @@ async function benchEngine(engine: EngineName, settings: Settings): Promise<Engi
 }
 
 function printTable(figures: readonly EngineFigures[]): void {
-  const number = (value: number) => value.toLocaleString('en-US');
-  const seconds = (value: number) => value.toFixed(2);
+  const notMeasured = '–';
+  const number = (value: number | null) => (value === null ? notMeasured : value.toLocaleString('en-US'));
+  const seconds = (value: number | null) => (value === null ? notMeasured : value.toFixed(2));
+  const ratio = (numerator: number, denominator: number | null) => (denominator === null ? notMeasured : `${(numerator / denominator).toFixed(1)}x`);
   const mebibytes = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
   const rows: [string, ...string[]][] = [
     ['', ...figures.map((figure) => figure.engine)],
@@ -281,9 +323,9 @@ function printTable(figures: readonly EngineFigures[]): void {
     ['reconcile all, s', ...figures.map((figure) => seconds(figure.reconcileSeconds))],
     ['allocations/s', ...figures.map((figure) => number(Math.round(figure.allocations / figure.reconcileSeconds)))],
     ['COPY floor, s', ...figures.map((figure) => seconds(figure.copyFloorSeconds))],
-    ['reconcile / COPY floor', ...figures.map((figure) => `${(figure.reconcileSeconds / figure.copyFloorSeconds).toFixed(1)}x`)],
+    ['reconcile / COPY floor', ...figures.map((figure) => ratio(figure.reconcileSeconds, figure.copyFloorSeconds))],
     ['COPY with allocation indexes, s', ...figures.map((figure) => seconds(figure.copyIndexedSeconds))],
-    ['reconcile / indexed COPY', ...figures.map((figure) => `${(figure.reconcileSeconds / figure.copyIndexedSeconds).toFixed(1)}x`)],
+    ['reconcile / indexed COPY', ...figures.map((figure) => ratio(figure.reconcileSeconds, figure.copyIndexedSeconds))],
     ['undo the run, s', ...figures.map((figure) => seconds(figure.undoSeconds))],
     ['RSS before reconcile', ...figures.map((figure) => mebibytes(figure.rssBeforeBytes))],
     ['RSS peak during reconcile', ...figures.map((figure) => mebibytes(figure.rssPeakBytes))],
@@ -304,9 +346,10 @@ async function main(): Promise<void> {
   for (const engine of settings.engines) figures.push(await benchEngine(engine, settings));
   process.stdout.write(`\nTally bench, seed ${settings.seed}, Node ${process.version}, peak RSS of the process ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB\n`);
   printTable(figures);
-  for (const figure of figures) printListLatency(figure.engine, figure.accounts, figure.listLatencies);
+  for (const figure of figures) if (figure.listLatencies) printListLatency(figure.engine, figure.accounts, figure.listLatencies);
+  for (const figure of figures) if (figure.reports) printReportFigures(figure.engine, figure.accounts, figure.reports);
   // The HTTP part runs against PostgreSQL, the engine a server with concurrent clients uses.
-  if (settings.engines.includes('postgres') && process.env.BENCH_HTTP !== 'no') printHttpFigures(await benchHttp(settings.serverUrl));
+  if (settings.engines.includes('postgres') && settings.parts.has('http') && process.env.BENCH_HTTP !== 'no') printHttpFigures(await benchHttp(settings.serverUrl));
 }
 
 await main();

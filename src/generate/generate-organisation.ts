@@ -104,12 +104,14 @@ async function writeChunk(executor: SqlExecutor, organisation: Organisation, chu
   );
   await executor.query(
     `insert into document (org_id, id, account_id, kind, side, external_id, date, amount_minor, invoice_id, position, description,
-                           ledger_code, participant_id, rl24_eligible, method, reference, reference_document_id, scheduled, collected_on)
+                           ledger_code, participant_id, rl24_eligible, method, reference, reference_document_id, scheduled, collected_on, collected_at)
      overriding system value
      select $1, d.id, d.account_id, d.kind,
             case when d.kind in ('item', 'refund') then 'debit' when d.kind = 'invoice' then 'none' else 'credit' end,
             d.external_id, d.date, d.amount_minor, d.invoice_id, d.position, d.description, d.ledger_code, d.participant_id,
-            d.rl24_eligible, d.method, d.reference, d.reference_document_id, d.scheduled, d.collected_on
+            d.rl24_eligible, d.method, d.reference, d.reference_document_id, d.scheduled, d.collected_on,
+            -- A collected installment was collected when it was recorded, as far as an as-of report can tell.
+            case when d.collected_on is not null then now() end
      from unnest($2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::date[], $7::bigint[], $8::bigint[], $9::integer[], $10::text[],
                  $11::text[], $12::bigint[], $13::boolean[], $14::text[], $15::text[], $16::bigint[], $17::boolean[], $18::date[])
        as d(id, account_id, kind, external_id, date, amount_minor, invoice_id, position, description, ledger_code, participant_id,

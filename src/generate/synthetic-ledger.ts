@@ -16,6 +16,14 @@ import { randomForStream, type SeededRandom } from './seeded-random.ts';
  * get cancelled and refunded; deposits and goodwill credits arrive. What the system would have
  * allocated by itself (checkout and installment plans equal to the invoice) is allocated; the
  * rest is left open for auto-reconcile.
+ *
+ * So that both reports (collections by ledger code, RL-24 slips) and every RL-24 blocker have
+ * something to show, each account also draws from a second stream of its own: a few children
+ * without a birth date or too old for the slip, a few items entered without a ledger code or
+ * (childcare) without their child, and the refunds of cancelled items, most covered by their
+ * cancellation as an administrator reconciles them when refunding, some partly, some not at all.
+ * Drawing these from their own stream left everything else an account had before (its documents,
+ * amounts, dates and the allocations made at checkout) exactly as it was for the same seed.
  */
 
 /** The first day of the synthetic history. */
@@ -26,6 +34,28 @@ export const historyAsOfDate = '2026-11-20';
 const dayMs = 86_400_000;
 const historyStartDay = Date.parse(`${historyStartDate}T00:00:00Z`) / dayMs;
 const historyAsOfDay = Date.parse(`${historyAsOfDate}T00:00:00Z`) / dayMs;
+
+/**
+ * An account's second stream (the report features above) is the stream numbered this much above
+ * the account's number: beyond any account number (generateAccountsMax is ten million), so no two
+ * streams of an organisation are the same.
+ */
+export const reportFeaturesStreamOffset = 2 ** 40;
+/** Percent of participants without a birth date (RL-24: participant_without_birth_date). */
+export const participantWithoutBirthDatePercent = 3;
+/** Percent of participants born 2004–2007, over age for the slips of 2024 to 2026 (participant_over_age). */
+export const participantOverAgePercent = 3;
+const overAgeBirthFirstDay = Date.parse('2004-01-01T00:00:00Z') / dayMs;
+const overAgeBirthLastDay = Date.parse('2007-12-31T00:00:00Z') / dayMs;
+/** Percent of priced items entered without a ledger code (the collections' *no ledger code* line). */
+export const itemWithoutLedgerCodePercent = 3;
+/**
+ * Percent of the childcare (RL-24-eligible) items on invoices paid at checkout or by installments
+ * that were entered without their child (eligible_item_without_participant, with money on them).
+ */
+export const eligibleItemWithoutParticipantPercent = 4;
+/** How the refund of a cancelled item is covered by its cancellation (refund_not_fully_covered for the last two). */
+const refundCoverageWeights: readonly (readonly ['whole' | 'part' | 'none', number])[] = [['whole', 70], ['part', 10], ['none', 20]];
 
 const dateTexts = new Map<number, string>();
 /** A day number (days since 1970-01-01) as YYYY-MM-DD. */
@@ -90,11 +120,18 @@ const installmentMethods: readonly PaymentMethod[] = ['eft', 'card', 'online'];
 type Settlement = 'checkout' | 'installments' | 'partial' | 'unpaid';
 const settlementWeights: readonly (readonly [Settlement, number])[] = [['checkout', 24], ['installments', 18], ['partial', 26], ['unpaid', 32]];
 
+/**
+ * Who made a generated allocation: the system at checkout or for an installment plan, or an
+ * administrator by hand (a refund covered by the cancellation it pays back).
+ */
+type AllocationSource = 'checkout' | 'installments' | 'manual';
+
 /** The rows of a chunk of accounts, column by column. Indexes point within the chunk. */
 export interface SyntheticChunk {
   readonly firstAccountNumber: number;
   readonly accounts: { externalId: string[]; ownerName: string[]; ownerEmail: string[] };
-  readonly participants: { accountIndex: number[]; externalId: string[]; name: string[]; birthDate: string[] };
+  /** birthDate: null for the few participants whose birth date is not known. */
+  readonly participants: { accountIndex: number[]; externalId: string[]; name: string[]; birthDate: (string | null)[] };
   readonly documents: {
     accountIndex: number[];
     kind: ('invoice' | DebitKind | CreditKind)[];
@@ -116,7 +153,7 @@ export interface SyntheticChunk {
     scheduled: boolean[];
     collectedOn: (string | null)[];
   };
-  readonly allocations: { accountIndex: number[]; creditIndex: number[]; debitIndex: number[]; amountMinor: AmountMinor[]; source: ('checkout' | 'installments')[] };
+  readonly allocations: { accountIndex: number[]; creditIndex: number[]; debitIndex: number[]; amountMinor: AmountMinor[]; source: AllocationSource[] };
 }
 
 function emptyChunk(firstAccountNumber: number): SyntheticChunk {
@@ -142,9 +179,10 @@ interface Draft {
   readonly amountMinor: AmountMinor;
   readonly invoice?: Draft;
   readonly position?: number;
-  readonly description?: string;
+  /** Mutable, like participantIndex: a few childcare items lose their child once the invoice's settlement is known. */
+  description?: string;
   readonly ledgerCode?: string;
-  readonly participantIndex?: number;
+  participantIndex?: number;
   readonly rl24Eligible?: boolean;
   readonly method?: PaymentMethod | null;
   /** The document named (an invoice, an item); its external id becomes the reference text. */
@@ -175,9 +213,11 @@ function padded(accountNumber: number): string {
 
 /**
  * Appends one account with its participants, documents and the allocations the system would
- * have made at checkout. Draws only from `random`, the account's own stream.
+ * have made at checkout. Draws only from `random`, the account's own stream, and from `features`,
+ * its second stream (the report features): a draw from `features` never changes what `random`
+ * draws next.
  */
-function appendAccount(chunk: SyntheticChunk, random: SeededRandom, accountNumber: number): void {
+function appendAccount(chunk: SyntheticChunk, random: SeededRandom, features: SeededRandom, accountNumber: number): void {
   const accountIndex = chunk.accounts.externalId.length;
   const number = padded(accountNumber);
   const ownerFirstName = random.pick(firstNames);
@@ -196,11 +236,19 @@ function appendAccount(chunk: SyntheticChunk, random: SeededRandom, accountNumbe
     chunk.participants.accountIndex.push(accountIndex);
     chunk.participants.externalId.push(`P${number}-${participant}`);
     chunk.participants.name.push(`${name} ${lastName}`);
-    chunk.participants.birthDate.push(dateOfDay(historyStartDay - random.integerBetween(365 * 2, 365 * 15)));
+    const birthDay = historyStartDay - random.integerBetween(365 * 2, 365 * 15);
+    const birthDate = features.pickWeighted([
+      ['known', 100 - participantWithoutBirthDatePercent - participantOverAgePercent],
+      ['missing', participantWithoutBirthDatePercent],
+      ['over age', participantOverAgePercent],
+    ] as const);
+    chunk.participants.birthDate.push(
+      birthDate === 'known' ? dateOfDay(birthDay) : birthDate === 'missing' ? null : dateOfDay(features.integerBetween(overAgeBirthFirstDay, overAgeBirthLastDay)),
+    );
   }
 
   const drafts: Draft[] = [];
-  const allocations: { credit: Draft; debit: Draft; amountMinor: AmountMinor; source: 'checkout' | 'installments' }[] = [];
+  const allocations: { credit: Draft; debit: Draft; amountMinor: AmountMinor; source: AllocationSource }[] = [];
   let receiptNumber = 0;
   const nextReceiptId = (prefix: string) => `${prefix}-${number}-${(receiptNumber += 1)}`;
   const within = (day: number) => day <= historyAsOfDay;
@@ -217,11 +265,13 @@ function appendAccount(chunk: SyntheticChunk, random: SeededRandom, accountNumbe
     if (random.percent(10)) entries.push(waivedFee);
     for (const [position, entry] of entries.entries()) {
       const participant = entry.forParticipant ? random.integerBelow(participantIndexes.length) : -1;
+      const amountMinor = priceMinor(random, entry);
       const item: Draft = {
         createdDay: invoiceDay, kind: 'item', externalId: `I-${number}-${invoiceNumber + 1}-${position + 1}`, day: invoiceDay,
-        amountMinor: priceMinor(random, entry), invoice, position: position + 1,
+        amountMinor, invoice, position: position + 1,
         description: participant >= 0 ? `${entry.description} (${participantNames[participant]})` : entry.description,
-        ledgerCode: entry.ledgerCode, participantIndex: participant >= 0 ? participantIndexes[participant]! : -1, rl24Eligible: entry.rl24Eligible,
+        ledgerCode: amountMinor > 0n && features.percent(itemWithoutLedgerCodePercent) ? '' : entry.ledgerCode,
+        participantIndex: participant >= 0 ? participantIndexes[participant]! : -1, rl24Eligible: entry.rl24Eligible,
       };
       items.push(item);
       drafts.push(item);
@@ -279,6 +329,13 @@ function appendAccount(chunk: SyntheticChunk, random: SeededRandom, accountNumbe
     }
     drafts.push(...payments);
     if (allocatedAs !== null) {
+      // A few childcare items of an invoice paid at once were entered without their child: money is on them.
+      for (const item of items) {
+        if (item.rl24Eligible && item.participantIndex! >= 0 && features.percent(eligibleItemWithoutParticipantPercent)) {
+          item.participantIndex = -1;
+          item.description = item.description!.replace(/ \(.*\)$/, '');
+        }
+      }
       const remaining = new Map<bigint, AmountMinor>();
       const keyOf = new Map<bigint, Draft>();
       const key = (draft: Draft) => {
@@ -309,7 +366,12 @@ function appendAccount(chunk: SyntheticChunk, random: SeededRandom, accountNumbe
       drafts.push(cancellation);
       const refundDay = day + random.integerBetween(3, 21);
       if (allocatedAs !== null && within(refundDay) && random.percent(60)) {
-        drafts.push({ createdDay: refundDay, kind: 'refund', externalId: nextReceiptId('RF'), day: refundDay, amountMinor, method: paymentMethod, referenceText: cancellation.externalId });
+        const refund: Draft = { createdDay: refundDay, kind: 'refund', externalId: nextReceiptId('RF'), day: refundDay, amountMinor, method: paymentMethod, referenceText: cancellation.externalId };
+        drafts.push(refund);
+        // The administrator who refunds usually reconciles the refund with the cancellation it pays back.
+        const coverage = features.pickWeighted(refundCoverageWeights);
+        const coveredMinor = coverage === 'whole' ? amountMinor : coverage === 'part' ? amountMinor / 2n : 0n;
+        if (coveredMinor > 0n) allocations.push({ credit: cancellation, debit: refund, amountMinor: coveredMinor, source: 'manual' });
       }
     }
   }
@@ -371,7 +433,7 @@ export async function buildSyntheticChunk(seed: number, firstAccountNumber: numb
   await new Promise<void>((resolve) => setImmediate(resolve));
   for (let offset = 0; offset < accountsCount; offset += 1) {
     const accountNumber = firstAccountNumber + offset;
-    appendAccount(chunk, randomForStream(seed, accountNumber), accountNumber);
+    appendAccount(chunk, randomForStream(seed, accountNumber), randomForStream(seed, reportFeaturesStreamOffset + accountNumber), accountNumber);
     if ((offset + 1) % yieldEvery === 0) await new Promise<void>((resolve) => setImmediate(resolve));
   }
   return chunk;

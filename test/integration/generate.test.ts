@@ -1,12 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { unwrap } from '../../src/core/outcome.ts';
+import { periodOfYear } from '../../src/core/report-input.ts';
 import { generateOrganisation } from '../../src/generate/generate-organisation.ts';
 import { demoAccountsCount, demoOrganisationSlug, demoSeed, seedDemoOrganisation } from '../../src/http/demo.ts';
 import { serverSettingsFromEnvironment } from '../../src/http/server.ts';
 import { authenticate } from '../../src/services/access/users.ts';
+import { collectionsSummary, rl24BlockersPage, rl24SlipsPage } from '../../src/services/reports.ts';
 import { executeRun, queueAutoReconcile, runAutoReconcile } from '../../src/services/auto-reconcile.ts';
 import type { TallyContext } from '../../src/services/context.ts';
-import type { SqlExecutor } from '../../src/storage/database.ts';
+import type { Database, SqlExecutor } from '../../src/storage/database.ts';
 import { dialects, type TestDatabase } from '../support/dialects.ts';
 import { activeAllocations, expectInvariants, planFromDatabase } from '../support/ledger-database.ts';
 import { sortAllocations } from '../support/reference-model.ts';
@@ -91,7 +93,7 @@ for (const dialect of dialects) {
       expect(Number(shape!.open)).toBeGreaterThan(accountsCount * 5);
       expect(shape!.zero_items).toBeGreaterThan(0n);
       expect(shape!.rl24_items).toBeGreaterThan(0n);
-      expect(shape!.sources).toBe('checkout,installments');
+      expect(shape!.sources).toBe('checkout,installments,manual');
       expect(shape!.cancellations_off_their_item).toBe(0n);
       expect(shape!.over_allocated).toBe(0n);
       expect(shape!.positions_out_of_order).toBe(0n);
@@ -99,6 +101,106 @@ for (const dialect of dialects) {
       const refused = await generateOrganisation(database, { slug: first.organisation.slug, accountsCount: 1, seed, actor: 'test' });
       expect(refused.ok ? 'accepted' : refused.refusal.code).toBe('value_is_not_allowed');
     });
+
+    it('gives the reports something to show: children without a birth date or over age, items without a ledger code or child, refunds covered by their cancellation, partly, or not', async () => {
+      const { database } = test;
+      const generated = unwrap(await generateOrganisation(database, { slug: `generated-reports-${process.pid}`, accountsCount: 200, seed, actor: 'test' }));
+      const organisationId = generated.organisation.id;
+      const [features] = await database.query<Record<string, bigint>>(
+        `select
+           (select count(*) from participant where org_id = $1 and birth_date is null) as participants_without_birth_date,
+           (select count(*) from participant where org_id = $1 and birth_date between date '2004-01-01' and date '2007-12-31') as participants_born_2004_to_2007,
+           (select count(*) from participant where org_id = $1 and birth_date < date '2004-01-01') as participants_born_before_2004,
+           (select count(*) from document where org_id = $1 and kind = 'item' and amount_minor > 0 and ledger_code = '') as priced_items_without_ledger_code,
+           (select count(*) from document c join document item on item.org_id = c.org_id and item.id = c.reference_document_id
+            where c.org_id = $1 and c.kind = 'cancellation' and c.ledger_code = '') as cancellations_without_ledger_code,
+           (select count(distinct ledger_code) from document where org_id = $1 and kind = 'item' and ledger_code <> '') as ledger_codes,
+           (select count(*) from document where org_id = $1 and kind = 'item' and rl24_eligible and participant_id is not null) as eligible_items_with_participant,
+           (select count(*) from document where org_id = $1 and kind = 'item' and rl24_eligible and participant_id is null) as eligible_items_without_participant,
+           (select count(*) from document item where org_id = $1 and kind = 'item' and rl24_eligible and participant_id is null
+              and not exists (select 1 from allocation a where a.org_id = item.org_id and a.debit_id = item.id and a.removed_at is null)) as eligible_items_without_participant_or_money,
+           (select count(*) from document where org_id = $1 and kind = 'item' and rl24_eligible and participant_id is null and description like '%(%') as eligible_items_without_participant_naming_one,
+           (select count(*) from document_balance where org_id = $1 and kind = 'refund' and allocated_minor = amount_minor) as refunds_covered,
+           (select count(*) from document_balance where org_id = $1 and kind = 'refund' and allocated_minor > 0 and allocated_minor < amount_minor) as refunds_partly_covered,
+           (select count(*) from document_balance where org_id = $1 and kind = 'refund' and allocated_minor = 0) as refunds_not_covered,
+           (select count(*) from allocation a join document c on c.org_id = a.org_id and c.id = a.credit_id join document item on item.org_id = c.org_id and item.id = c.reference_document_id
+            where a.org_id = $1 and a.source = 'manual' and item.rl24_eligible) as eligible_cancellations_covering_refunds,
+           (select count(*) from allocation a join document c on c.org_id = a.org_id and c.id = a.credit_id join document r on r.org_id = a.org_id and r.id = a.debit_id
+            where a.org_id = $1 and a.source = 'manual'
+              and not (c.kind = 'cancellation' and r.kind = 'refund' and r.reference = c.external_id and r.amount_minor = c.amount_minor
+                       and (a.amount_minor = r.amount_minor or a.amount_minor = r.amount_minor / 2))) as manual_allocations_not_a_refund_of_its_cancellation,
+           (select count(*) from document d join document_balance b on b.org_id = d.org_id and b.document_id = d.id
+            where d.org_id = $1 and (d.kind = 'deposit' or (d.kind = 'payment' and not d.scheduled)) and b.allocated_minor < b.amount_minor) as money_in_not_fully_allocated`,
+        [organisationId],
+      );
+      // The counts this seed gives (200 accounts): each feature a few percent, as the generator's constants say.
+      expect(features).toEqual({
+        participants_without_birth_date: 16n,
+        participants_born_2004_to_2007: 11n,
+        participants_born_before_2004: 0n,
+        priced_items_without_ledger_code: 64n,
+        cancellations_without_ledger_code: 3n,
+        ledger_codes: 9n,
+        eligible_items_with_participant: 659n,
+        eligible_items_without_participant: 9n,
+        eligible_items_without_participant_or_money: 0n,
+        eligible_items_without_participant_naming_one: 0n,
+        refunds_covered: 35n,
+        refunds_partly_covered: 3n,
+        refunds_not_covered: 6n,
+        eligible_cancellations_covering_refunds: 15n,
+        manual_allocations_not_a_refund_of_its_cancellation: 0n,
+        money_in_not_fully_allocated: 664n,
+      });
+      await expectInvariants(database, organisationId);
+    });
+
+    it('gives the demo organisation both reports and every RL-24 blocker reason in 2025 and 2026, before and after auto-reconcile', async () => {
+      // On a database of its own, as on first start: after this file's other organisations and their
+      // statistics, PGlite plans the generator's writes for small tables and takes ten times longer.
+      const fresh = await dialect.open();
+      try {
+        await expectDemoReports(fresh.database);
+      } finally {
+        await fresh.drop();
+      }
+    });
+
+    async function expectDemoReports(database: Database): Promise<void> {
+      const demo = unwrap(await generateOrganisation(database, { slug: 'demo', accountsCount: demoAccountsCount, seed: demoSeed, actor: 'test' }));
+      const context: TallyContext = { database, organisation: demo.organisation, actor: 'test' };
+      const reasonCounts = async (year: number) =>
+        (await rl24BlockersPage(context, year, new Date(), null, { page: 1, pageSize: 1 })).reasons.map(({ reason, count }) => `${reason} ${count}`);
+      const lineNames = (lines: readonly { line: string; ledgerCode: string | null }[]) => lines.map(({ line, ledgerCode }) => ledgerCode ?? line);
+
+      const collections2025 = await collectionsSummary(context, periodOfYear(2025), new Date());
+      expect(lineNames(collections2025.lines)).toEqual(['CAMP-CARE', 'CAMP-DAY', 'CHILDCARE', 'MEMBERSHIP', 'REG-AQUATICS', 'REG-ARTS', 'REG-SPORTS', 'RENTAL', 'no_ledger_code', 'unallocated', 'total']);
+      // Refunds land on ledger codes (covered by the cancellation of an item), on no ledger code, and unallocated (not covered).
+      expect(collections2025.lines.filter((line) => line.refundedMinor > 0n).map((line) => line.ledgerCode ?? line.line)).toEqual([
+        'CAMP-CARE', 'CAMP-DAY', 'CHILDCARE', 'MEMBERSHIP', 'REG-AQUATICS', 'REG-ARTS', 'REG-SPORTS', 'RENTAL', 'no_ledger_code', 'unallocated', 'total',
+      ]);
+      expect(collections2025.unallocatedDocumentCount).toBe(620);
+      expect((await rl24SlipsPage(context, 2025, new Date(), null, { page: 1, pageSize: 1 })).totals).toEqual({ slipCount: 178, amountMinor: 4068410n });
+      expect(await reasonCounts(2025)).toEqual([
+        'money_not_fully_allocated 576', 'refund_not_fully_covered 10', 'eligible_item_without_participant 13',
+        'participant_without_birth_date 7', 'participant_over_age 2', 'refunds_exceed_payments 7',
+      ]);
+      expect(await reasonCounts(2026)).toEqual([
+        'money_not_fully_allocated 511', 'refund_not_fully_covered 11', 'eligible_item_without_participant 13',
+        'participant_without_birth_date 4', 'participant_over_age 18', 'refunds_exceed_payments 2',
+      ]);
+
+      // Reconciling the whole organisation leaves fewer blockers, but still one of each reason to show.
+      unwrap(await runAutoReconcile(context, { kind: 'all' }, { strategy: 'reference', dryRun: false }));
+      expect(await reasonCounts(2025)).toEqual([
+        'money_not_fully_allocated 22', 'refund_not_fully_covered 2', 'eligible_item_without_participant 13',
+        'participant_without_birth_date 11', 'participant_over_age 6', 'refunds_exceed_payments 7',
+      ]);
+      expect(await reasonCounts(2026)).toEqual([
+        'money_not_fully_allocated 34', 'refund_not_fully_covered 8', 'eligible_item_without_participant 13',
+        'participant_without_birth_date 12', 'participant_over_age 29', 'refunds_exceed_payments 2',
+      ]);
+    }
 
     it('gives auto-reconcile data on which the set-based run writes exactly what the pure planner plans', async () => {
       const { database } = test;
