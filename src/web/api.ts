@@ -380,3 +380,198 @@ export const settingsApi = {
     return call<void>('DELETE', `${org(slug)}/tokens/${encodeURIComponent(tokenId)}`);
   },
 };
+
+/*
+ * Reports (issue 10): collections by ledger code and RL-24 slips, as of any instant. The shapes
+ * are those of the agreed HTTP contract (REPORTS-CONTRACT.md), written here once until the
+ * server's route schemas export them.
+ */
+
+/** The lines of the collections summary, in the order the server lists them; `total` is always there. */
+export const collectionsLineKinds = ['ledger_code', 'no_ledger_code', 'unallocated', 'total'] as const;
+export type CollectionsLineKind = (typeof collectionsLineKinds)[number];
+/** The lines a part can belong to (the total is no part's line). */
+export type CollectionsPartLine = Exclude<CollectionsLineKind, 'total'>;
+
+export interface CollectionsLine {
+  readonly line: CollectionsLineKind;
+  readonly ledger_code: string | null;
+  readonly collected: string;
+  readonly refunded: string;
+  readonly net: string;
+}
+
+export interface CollectionsSummary {
+  readonly from: string;
+  readonly to: string;
+  readonly as_of: string;
+  readonly currency: string;
+  readonly lines: readonly CollectionsLine[];
+  /** Money-in documents and refunds of the period with an unallocated or uncovered part. */
+  readonly unallocated_document_count: number;
+}
+
+export interface CollectionsPart {
+  readonly day: string;
+  readonly account_id: string;
+  readonly document_id: string;
+  readonly kind: string;
+  readonly method: string | null;
+  readonly counterpart_id: string | null;
+  readonly invoice_id: string | null;
+  readonly ledger_code: string | null;
+  readonly participant_id: string | null;
+  readonly line: CollectionsPartLine;
+  /** Negative for a refund's part. */
+  readonly amount: string;
+}
+
+export interface CollectionsDetail {
+  readonly from: string;
+  readonly to: string;
+  readonly as_of: string;
+  readonly currency: string;
+  readonly page: number;
+  readonly page_size: number;
+  readonly total_count: number;
+  readonly parts: readonly CollectionsPart[];
+}
+
+export interface Rl24Slip {
+  readonly account_id: string;
+  readonly owner_name: string;
+  readonly participant_id: string;
+  readonly participant_name: string;
+  readonly birth_date: string | null;
+  readonly paid: string;
+  readonly refunded: string;
+  readonly amount: string;
+}
+
+export interface Rl24Slips {
+  readonly year: number;
+  readonly as_of: string;
+  readonly currency: string;
+  /** Over every slip of the year, whatever the search and page. */
+  readonly totals: { readonly slip_count: number; readonly amount: string };
+  readonly page: number;
+  readonly page_size: number;
+  /** The slips matching the search. */
+  readonly total_count: number;
+  readonly slips: readonly Rl24Slip[];
+}
+
+/** What keeps a slip from being right (domain.md, Reports), in the order an administrator works them. */
+export const rl24BlockerReasons = [
+  'money_not_fully_allocated',
+  'refund_not_fully_covered',
+  'eligible_item_without_participant',
+  'participant_without_birth_date',
+  'participant_over_age',
+  'refunds_exceed_payments',
+] as const;
+export type Rl24BlockerReason = (typeof rl24BlockerReasons)[number];
+
+export interface Rl24Blocker {
+  readonly account_id: string;
+  /** The document, or the participant for the participant reasons and refunds_exceed_payments. */
+  readonly id: string;
+  readonly reason: Rl24BlockerReason;
+  readonly amount: string;
+}
+
+export interface Rl24Blockers {
+  readonly year: number;
+  readonly as_of: string;
+  readonly currency: string;
+  /** Every reason with at least one blocker. */
+  readonly reasons: readonly { readonly reason: Rl24BlockerReason; readonly count: number; readonly amount: string }[];
+  readonly page: number;
+  readonly page_size: number;
+  readonly total_count: number;
+  readonly blockers: readonly Rl24Blocker[];
+}
+
+export interface CollectionsQuery {
+  readonly from: string;
+  readonly to: string;
+  /** An instant (ISO 8601 with its zone); the report as it stood then. */
+  readonly asOf?: string | undefined;
+}
+
+export interface CollectionsDetailQuery extends CollectionsQuery {
+  readonly line?: CollectionsPartLine | undefined;
+  readonly ledgerCode?: string | undefined;
+  readonly page?: number;
+  readonly pageSize?: number;
+}
+
+export interface Rl24Query {
+  readonly year: number;
+  readonly asOf?: string | undefined;
+}
+
+const collectionsParameters = (query: CollectionsQuery) => ({ from: query.from, to: query.to, as_of: query.asOf });
+const detailParameters = (query: CollectionsDetailQuery) => ({ ...collectionsParameters(query), detail: 'true', line: query.line, ledger_code: query.ledgerCode });
+
+export const reportApi = {
+  collections(slug: string, query: CollectionsQuery): Promise<CollectionsSummary> {
+    return call<CollectionsSummary>('GET', `${org(slug)}/reports/collections${queryText(collectionsParameters(query))}`);
+  },
+  collectionsDetail(slug: string, query: CollectionsDetailQuery): Promise<CollectionsDetail> {
+    return call<CollectionsDetail>('GET', `${org(slug)}/reports/collections${queryText({ ...detailParameters(query), page: query.page, page_size: query.pageSize })}`);
+  },
+  rl24(slug: string, query: Rl24Query & { search?: string | undefined; page?: number; pageSize?: number }): Promise<Rl24Slips> {
+    return call<Rl24Slips>('GET', `${org(slug)}/reports/rl24${queryText({ year: query.year, as_of: query.asOf, search: query.search, page: query.page, page_size: query.pageSize })}`);
+  },
+  rl24Blockers(slug: string, query: Rl24Query & { reason?: Rl24BlockerReason | undefined; page?: number; pageSize?: number }): Promise<Rl24Blockers> {
+    return call<Rl24Blockers>('GET', `${org(slug)}/reports/rl24/blockers${queryText({ year: query.year, as_of: query.asOf, reason: query.reason, page: query.page, page_size: query.pageSize })}`);
+  },
+  /* The addresses the CSV downloads read with Accept: text/csv (every row, not a page). */
+  collectionsCsvAddress(slug: string, query: CollectionsQuery): string {
+    return `/api/v1${org(slug)}/reports/collections${queryText(collectionsParameters(query))}`;
+  },
+  collectionsDetailCsvAddress(slug: string, query: CollectionsDetailQuery): string {
+    return `/api/v1${org(slug)}/reports/collections${queryText(detailParameters(query))}`;
+  },
+  rl24CsvAddress(slug: string, query: Rl24Query): string {
+    return `/api/v1${org(slug)}/reports/rl24${queryText({ year: query.year, as_of: query.asOf })}`;
+  },
+  rl24BlockersCsvAddress(slug: string, query: Rl24Query): string {
+    return `/api/v1${org(slug)}/reports/rl24/blockers${queryText({ year: query.year, as_of: query.asOf })}`;
+  },
+};
+
+/** A CSV the server wrote, as a file for the browser to save. */
+export interface CsvFile {
+  readonly fileName: string;
+  readonly content: Blob;
+}
+
+const fileNamePattern = /filename="([^"]+)"/;
+
+/**
+ * Reads a report's CSV: the same address as its JSON, asked with `Accept: text/csv` (a plain link
+ * cannot send that header). The session cookie goes with it; a refusal is an ApiError like any other.
+ */
+export async function downloadCsv(address: string, fallbackFileName: string): Promise<CsvFile> {
+  let response: Response;
+  try {
+    response = await fetch(address, { headers: { accept: 'text/csv', 'accept-language': apiLanguage }, credentials: 'same-origin' });
+  } catch {
+    throw new ApiError(0, 'network_error', networkErrorMessages[apiLanguage] ?? networkErrorMessages.en!);
+  }
+  if (!response.ok) {
+    const text = await response.text();
+    let error: { code?: string; message?: string; details?: unknown } | undefined;
+    try {
+      error = (JSON.parse(text) as { error?: typeof error }).error;
+    } catch {
+      error = undefined;
+    }
+    if (response.status === 401) onSignedOut?.();
+    throw new ApiError(response.status, error?.code ?? 'http_error', error?.message ?? `The server answered ${response.status}`, error?.details);
+  }
+  const fileName = fileNamePattern.exec(response.headers.get('content-disposition') ?? '')?.[1] ?? fallbackFileName;
+  return { fileName, content: await response.blob() };
+}
