@@ -6,7 +6,7 @@ import { amountMinorOf, fractionOf } from './amount-scale.ts';
 import { useLineLabel } from './report-labels.ts';
 
 /** Drawing sizes, in the SVG's own units (its width follows the box it is in). */
-const wideWidth = 720;
+const wideWidth = 560;
 const narrowWidth = 360;
 const rowHeight = 48;
 const barHeight = 9;
@@ -50,6 +50,7 @@ export function CollectionsChart({ lines, title }: { lines: readonly Collections
       <g key={`${line.line}-${line.ledger_code ?? ''}`} className={`chart-row${apart ? ' chart-row-apart' : ''}`} data-line={line.line} data-ledger-code={line.ledger_code ?? undefined}>
         <text x={padding} y={top + 14} className="chart-label">{lineLabel(line)}</text>
         <text x={width - padding} y={top + 14} textAnchor="end" className="chart-value">{t('chartNet', { net: money(line.net) })}</text>
+        <line className="chart-axis" x1={axis} x2={axis} y1={top + 18} y2={top + 22 + 2 * barHeight + 2} />
         <rect className="chart-collected" x={axis} y={top + 20} width={toRight(line.collected)} height={barHeight} />
         <rect className="chart-refunded" x={axis - toRight(line.refunded)} y={top + 20} width={toRight(line.refunded)} height={barHeight} />
         <rect className={`chart-net${net < 0n ? ' negative' : ''}${apart ? ' apart' : ''}`} x={net < 0n ? axis - netLength : axis} y={top + 20 + barHeight + 2} width={netLength} height={barHeight} />
@@ -70,7 +71,6 @@ export function CollectionsChart({ lines, title }: { lines: readonly Collections
             {row(unallocated, apartTop, true)}
           </>
         )}
-        <line className="chart-axis" x1={axis} x2={axis} y1={0} y2={height} />
       </svg>
       <figcaption>
         <ul className="legend chart-legend">

@@ -90,7 +90,10 @@ export function CollectionsReport({ org }: { org: string }) {
   const empty = summary !== null && lines.every((line) => line.line === 'total');
   const period = { from: date(state.from), to: date(state.to) };
 
-  const partsButton = (line: CollectionsLine) => {
+  const toggleParts = (line: CollectionsLine) =>
+    update(sameLine(line, state) ? { line: '', code: '' } : { line: line.line as CollectionsPartLine, code: line.ledger_code ?? '' });
+  /** The parts of a line open from the line's own name in the table, and from "Parts" in the unallocated box. */
+  const partsButton = (line: CollectionsLine, text: string | null) => {
     const open = sameLine(line, state);
     return (
       <button
@@ -98,20 +101,19 @@ export function CollectionsReport({ org }: { org: string }) {
         className="link-button"
         aria-expanded={open}
         aria-controls="collections-parts"
-        aria-label={open ? t('hideParts') : t('partsOf', { line: lineLabelOf(line, t) })}
-        onClick={() => update(open ? { line: '', code: '' } : { line: line.line as CollectionsPartLine, code: line.ledger_code ?? '' })}
+        aria-label={t('partsOf', { line: lineLabelOf(line, t) })}
+        onClick={() => toggleParts(line)}
       >
-        {open ? t('hideParts') : t('showParts')}
+        {text ?? (open ? t('hideParts') : t('showParts'))}
       </button>
     );
   };
   const lineRow = (line: CollectionsLine) => (
-    <tr key={`${line.line}-${line.ledger_code ?? ''}`} data-line={line.line} data-ledger-code={line.ledger_code ?? undefined}>
-      <th scope="row" className={line.line === 'ledger_code' ? 'mono' : undefined}>{lineLabelOf(line, t)}</th>
+    <tr key={`${line.line}-${line.ledger_code ?? ''}`} data-line={line.line} data-ledger-code={line.ledger_code ?? undefined} className={sameLine(line, state) ? 'selected' : undefined}>
+      <th scope="row" className={line.line === 'ledger_code' ? 'mono' : undefined}>{partsButton(line, lineLabelOf(line, t))}</th>
       <td className="number" data-column="collected">{money(line.collected)}</td>
       <td className="number" data-column="refunded">{money(line.refunded)}</td>
       <td className="number strong" data-column="net">{money(line.net)}</td>
-      <td>{partsButton(line)}</td>
     </tr>
   );
 
@@ -167,7 +169,7 @@ export function CollectionsReport({ org }: { org: string }) {
             <p>
               <Link to={paths.unreconciled(org)}>{t('openUnreconciled')}</Link>
               {' · '}
-              {partsButton(unallocated)}
+              {partsButton(unallocated, null)}
             </p>
           </section>
         )}
@@ -179,19 +181,20 @@ export function CollectionsReport({ org }: { org: string }) {
           <div className="report-columns">
             <div className="table-wrap report-table-wrap">
               <table className="data-table collections-table">
-                <caption>{t('collectionsSummary', period)}</caption>
+                <caption>
+                  {t('collectionsSummary', period)} <span className="caption-hint muted">{t('partsHint')}</span>
+                </caption>
                 <thead>
                   <tr>
                     <th scope="col">{t('line')}</th>
                     <th scope="col" className="number">{t('collected')}</th>
                     <th scope="col" className="number">{t('refunded')}</th>
                     <th scope="col" className="number">{t('net')}</th>
-                    <th scope="col"><span className="visually-hidden">{t('showParts')}</span></th>
                   </tr>
                 </thead>
                 {loaded.status === 'loading' && (
                   <tbody>
-                    <SkeletonRows columns={5} rows={3} />
+                    <SkeletonRows columns={4} rows={3} />
                   </tbody>
                 )}
                 <tbody>{byCode.map(lineRow)}</tbody>
@@ -203,7 +206,6 @@ export function CollectionsReport({ org }: { org: string }) {
                       <td className="number" data-column="collected">{money(total.collected)}</td>
                       <td className="number" data-column="refunded">{money(total.refunded)}</td>
                       <td className="number strong" data-column="net">{money(total.net)}</td>
-                      <td />
                     </tr>
                   </tfoot>
                 )}
