@@ -1,16 +1,20 @@
-import { parseAmountMinor, type AmountMinor } from '../../core/money.ts';
-import { unwrap } from '../../core/outcome.ts';
+import type { AmountMinor } from '../../core/money.ts';
+
+const decimalPattern = /^(-?)(\d+)(?:\.(\d+))?$/;
 
 /**
- * An amount the API wrote ("-120.50", with exactly the currency's minor digits) in minor units,
- * read by the core's exact parser: the chart compares amounts as integers, never as floats.
+ * An amount the API wrote ("-120.50", always with exactly the currency's minor digits) in minor
+ * units, digit by digit, for the chart to compare amounts as integers, never as floats. Not the
+ * core's `parseAmountMinor`: that one checks what a user may enter (positive, at most one
+ * document's `amountMinorMax`), and a report's net is signed and its total sums many documents.
+ * Text that is not a decimal (never sent by the API) counts as zero, so a chart never breaks the page.
  */
 export function amountMinorOf(amount: string): AmountMinor {
-  const negative = amount.startsWith('-');
-  const magnitude = negative ? amount.slice(1) : amount;
-  const minorDigits = magnitude.includes('.') ? magnitude.length - magnitude.indexOf('.') - 1 : 0;
-  const minor = unwrap(parseAmountMinor(magnitude, minorDigits));
-  return negative ? -minor : minor;
+  const match = decimalPattern.exec(amount);
+  if (!match) return 0n;
+  const [, sign, whole = '', fraction = ''] = match;
+  const minor = BigInt(whole + fraction);
+  return sign === '-' ? -minor : minor;
 }
 
 /** Scales to draw with: 1,000,000 steps of the largest amount are fine enough for any screen. */
