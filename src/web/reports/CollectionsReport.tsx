@@ -136,7 +136,7 @@ export function CollectionsReport({ org }: { org: string }) {
         </label>
         <label className="field">
           <span>{t('periodTo')}</span>
-          <input type="date" required value={toText} onChange={(event) => setToText(event.target.value)} />
+          <input type="date" required min={fromText || undefined} value={toText} onChange={(event) => setToText(event.target.value)} />
         </label>
         <AsOfField value={asOfText} onChange={setAsOfText} />
         <button type="submit" className="button primary">{t('showReport')}</button>
