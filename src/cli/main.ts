@@ -7,6 +7,7 @@ import { registerAccountCommands } from './commands/account-commands.ts';
 import { registerGenerateCommand } from './commands/generate-command.ts';
 import { registerServeCommands } from './commands/serve-command.ts';
 import { registerCsvCommands } from './commands/import-command.ts';
+import { registerReportCommand } from './commands/report-command.ts';
 
 /**
  * `tally`, the command line for operators and scripts. Each command lives in its own module and
@@ -17,7 +18,7 @@ export function buildProgram(): Command {
     .description('Billing reconciliation: link payments and credits to the invoice items they pay for.')
     .showHelpAfterError()
     .exitOverride();
-  for (const register of [registerMigrateCommand, registerReconcileCommands, registerAccountCommands, registerGenerateCommand, registerServeCommands, registerCsvCommands]) register(program);
+  for (const register of [registerMigrateCommand, registerReconcileCommands, registerAccountCommands, registerGenerateCommand, registerServeCommands, registerCsvCommands, registerReportCommand]) register(program);
   return program;
 }
 

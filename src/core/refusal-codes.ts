@@ -87,6 +87,11 @@ export const refusalCatalogue = {
   idempotency_key_reused: { kind: 'unprocessable', description: 'The Idempotency-Key was already used with a different request body.' },
   idempotency_key_in_progress: { kind: 'conflict', description: 'A request with this Idempotency-Key is still running; retry shortly.' },
   idempotency_key_is_invalid: { kind: 'invalid', description: 'The Idempotency-Key must be 1 to 255 visible characters.' },
+
+  // Reports.
+  report_period_is_reversed: { kind: 'invalid', description: "The report's first day comes after its last day." },
+  year_is_invalid: { kind: 'invalid', description: 'The year is not written with four digits (1900 to 9999).' },
+  instant_is_invalid: { kind: 'invalid', description: 'The instant is not ISO 8601 with a zone offset or Z, such as 2026-11-30T12:00:00Z.' },
 } as const satisfies Record<string, { kind: RefusalKind; description: string }>;
 
 export type RefusalCode = keyof typeof refusalCatalogue;

@@ -87,6 +87,9 @@ export const refusalMessagesFr: Readonly<Record<RefusalCode, RefusalMessageFr>> 
   citus_is_not_installed: 'La base de données n’a pas l’extension Citus : ses tables ne peuvent pas être distribuées (tally migrate --distribute).',
   table_is_placed_otherwise: 'Une table de la grappe Citus est placée autrement que le prévoit Tally (autre colonne de distribution, autre colocalisation, ou table de référence).',
   idempotency_key_is_invalid: 'L’Idempotency-Key doit avoir de 1 à 255 caractères visibles.',
+  report_period_is_reversed: (values) => (values.from && values.to ? `Le premier jour ${values.from} vient après le dernier jour ${values.to}.` : 'Le premier jour du rapport vient après son dernier jour.'),
+  year_is_invalid: (values) => `L’année${quoted(values.text)} ne s’écrit pas avec quatre chiffres.`,
+  instant_is_invalid: (values) => `L’instant${quoted(values.text)} n’est pas au format ISO 8601 avec un fuseau, comme 2026-11-30T12:00:00Z.`,
 };
 
 /** A failure on the server's side, not a refusal: said in French too. */

@@ -93,7 +93,7 @@ export async function collectPayment(context: TallyContext, receiptId: string, c
     context.database.transaction(async (transaction) => {
       const payment = await lockReceipt(transaction, context, receiptId);
       if (payment.kind !== 'payment' || !payment.scheduled) refuse('payment_is_not_scheduled', `${receiptId} is not a scheduled installment`, { path: 'receipt' });
-      await transaction.query('update document set scheduled = false, collected_on = $3 where org_id = $1 and id = $2', [context.organisation.id, payment.id, collectedOn]);
+      await transaction.query('update document set scheduled = false, collected_on = $3, collected_at = now() where org_id = $1 and id = $2', [context.organisation.id, payment.id, collectedOn]);
       return { created: true };
     }),
   );

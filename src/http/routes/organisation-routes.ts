@@ -6,6 +6,7 @@ import { roleRoutes } from './role-routes.ts';
 import { settingsRoutes } from './settings-routes.ts';
 import { transferRoutes } from './transfer-routes.ts';
 import { runRoutes } from './run-routes.ts';
+import { reportRoutes } from './report-routes.ts';
 
 /** Everything under /api/v1/orgs/{org}; the organisation scope hook guards each route. */
 export async function organisationRoutes(app: FastifyInstance): Promise<void> {
@@ -16,4 +17,5 @@ export async function organisationRoutes(app: FastifyInstance): Promise<void> {
   await app.register(roleRoutes);
   await app.register(transferRoutes);
   await app.register(runRoutes);
+  await app.register(reportRoutes);
 }

@@ -1,0 +1,309 @@
+import type { SqlExecutor } from './database.ts';
+
+/**
+ * The reports in set-based SQL, for a whole organisation at once: the rules of
+ * src/core/report-ledger.ts, report-collections.ts and report-rl24.ts (one statement each; the
+ * property test holds them to the same answers). Every query filters and joins on org_id.
+ *
+ * Parameters of every report: $1 organisation, $2 the instant (as of), $3 and $4 the first and the
+ * last day. What stands "as of" the instant: documents created at or before it, not voided by it;
+ * allocations made at or before it and not removed by it; a payment is money in unless it is
+ * still scheduled now or was collected after the instant.
+ */
+
+/** The period's money in (sign 1) and refunds (sign −1), each with its day. */
+const moneyCte = `
+  money as materialized (
+    select d.org_id, d.id as document_key, d.account_id as account_key, d.external_id as document_id, d.kind, d.method, d.amount_minor, m.day,
+           case when d.kind = 'refund' then -1 else 1 end as sign
+    from document d
+    cross join lateral (select case when d.kind = 'payment' then coalesce(d.collected_on, d.date) else d.date end as day) m
+    where d.org_id = $1 and d.kind in ('payment', 'deposit', 'refund') and d.created_at <= $2
+      and (d.voided_at is null or d.voided_at > $2)
+      and not (d.kind = 'payment' and (d.scheduled or coalesce(d.collected_at > $2, false)))
+      and m.day between $3::date and $4::date
+  )`;
+
+/** The active allocations of the period's documents, per (document, counterpart): for money in the debit, for a refund the credit. */
+const allocatedCte = `
+  allocated as materialized (
+    select a.org_id, a.credit_id as document_key, a.debit_id as counterpart_key, sum(a.amount_minor)::bigint as amount_minor
+    from allocation a join money m on m.org_id = a.org_id and m.document_key = a.credit_id and m.sign = 1
+    where a.org_id = $1 and a.created_at <= $2 and (a.removed_at is null or a.removed_at > $2)
+    group by a.org_id, a.credit_id, a.debit_id
+    union all
+    select a.org_id, a.debit_id, a.credit_id, sum(a.amount_minor)::bigint
+    from allocation a join money m on m.org_id = a.org_id and m.document_key = a.debit_id and m.sign = -1
+    where a.org_id = $1 and a.created_at <= $2 and (a.removed_at is null or a.removed_at > $2)
+    group by a.org_id, a.debit_id, a.credit_id
+  )`;
+
+/**
+ * Every part: the allocated parts, then each document's remainder (the part not allocated or not
+ * covered), with the item concerned (money in: the item it went to; a refund: the cancelled item).
+ */
+const partsCte = `
+  ${moneyCte},
+  ${allocatedCte},
+  parts as (
+    select m.org_id, m.day, m.account_key, m.document_key, m.document_id, m.kind, m.method, m.sign, x.counterpart_key,
+           case when m.sign = 1 and counterpart.kind = 'item' then counterpart.document_id
+                when m.sign = -1 and counterpart.kind = 'cancellation' then counterpart.reference_document_id end as item_key,
+           x.amount_minor
+    from money m
+    join allocated x on x.org_id = m.org_id and x.document_key = m.document_key
+    join document_balance counterpart on counterpart.org_id = x.org_id and counterpart.document_id = x.counterpart_key
+    union all
+    select m.org_id, m.day, m.account_key, m.document_key, m.document_id, m.kind, m.method, m.sign, null::bigint, null::bigint,
+           m.amount_minor - coalesce(sum(x.amount_minor), 0)::bigint
+    from money m left join allocated x on x.org_id = m.org_id and x.document_key = m.document_key
+    group by m.org_id, m.day, m.account_key, m.document_key, m.document_id, m.kind, m.method, m.sign, m.amount_minor
+    having m.amount_minor > coalesce(sum(x.amount_minor), 0)
+  )`;
+
+const lineOfPart = `case when item.id is null then 'unallocated' when item.ledger_code = '' then 'no_ledger_code' else 'ledger_code' end`;
+
+export interface CollectionLineSumRecord {
+  readonly line: 'ledger_code' | 'no_ledger_code' | 'unallocated';
+  readonly ledger_code: string | null;
+  readonly collected_minor: bigint;
+  readonly refunded_minor: bigint;
+}
+
+/** The line sums of the period's parts. */
+export function collectionLineSums(executor: SqlExecutor, organisationId: bigint, asOf: Date, from: string, to: string): Promise<CollectionLineSumRecord[]> {
+  return executor.query<CollectionLineSumRecord>(
+    `with ${partsCte}
+     select ${lineOfPart} as line, nullif(item.ledger_code, '') as ledger_code,
+            coalesce(sum(p.amount_minor) filter (where p.sign = 1), 0)::bigint as collected_minor,
+            coalesce(sum(p.amount_minor) filter (where p.sign = -1), 0)::bigint as refunded_minor
+     from parts p left join document item on item.org_id = p.org_id and item.id = p.item_key
+     group by 1, 2`,
+    [organisationId, asOf, from, to],
+  );
+}
+
+export interface CollectionTotalRecord {
+  readonly collected_minor: bigint;
+  readonly refunded_minor: bigint;
+  readonly unallocated_document_count: bigint;
+}
+
+/** The period's totals, from the documents themselves (not from the parts), and how many documents keep a remainder. */
+export async function collectionTotals(executor: SqlExecutor, organisationId: bigint, asOf: Date, from: string, to: string): Promise<CollectionTotalRecord> {
+  const [row] = await executor.query<CollectionTotalRecord>(
+    `with ${moneyCte}, ${allocatedCte},
+     covered as (select org_id, document_key, sum(amount_minor)::bigint as amount_minor from allocated group by org_id, document_key)
+     select coalesce(sum(m.amount_minor) filter (where m.sign = 1), 0)::bigint as collected_minor,
+            coalesce(sum(m.amount_minor) filter (where m.sign = -1), 0)::bigint as refunded_minor,
+            count(*) filter (where m.amount_minor > coalesce(c.amount_minor, 0)) as unallocated_document_count
+     from money m left join covered c on c.org_id = m.org_id and c.document_key = m.document_key`,
+    [organisationId, asOf, from, to],
+  );
+  if (!row) throw new Error('an aggregate returns one row');
+  return row;
+}
+
+export interface CollectionPartRecord {
+  readonly day: string;
+  readonly account_id: string;
+  readonly document_id: string;
+  readonly kind: 'payment' | 'deposit' | 'refund';
+  readonly method: string | null;
+  readonly counterpart_id: string | null;
+  readonly invoice_id: string | null;
+  readonly ledger_code: string | null;
+  readonly participant_id: string | null;
+  readonly line: 'ledger_code' | 'no_ledger_code' | 'unallocated';
+  readonly amount_minor: bigint;
+}
+
+export interface CollectionPartFilter {
+  /** Only this line's parts ($5), and for a ledger-code line only this code ($6). */
+  readonly line: 'ledger_code' | 'no_ledger_code' | 'unallocated' | null;
+  readonly ledgerCode: string | null;
+}
+
+/**
+ * The parts with the ids people see, in parts order (day, document id, what each went to, the
+ * remainder last; ids in byte order). Parameters $5 line and $6 ledger code filter (null: all).
+ */
+export function collectionPartsSql(extra: string = ''): string {
+  return `with ${partsCte}
+    select * from (
+      select p.day::text as day, acc.external_id as account_id, p.document_id, p.kind, p.method,
+             counterpart.external_id as counterpart_id, invoice.external_id as invoice_id,
+             nullif(item.ledger_code, '') as ledger_code, participant.external_id as participant_id,
+             ${lineOfPart} as line, p.sign * p.amount_minor as amount_minor
+      from parts p
+      join account acc on acc.org_id = p.org_id and acc.id = p.account_key
+      left join document counterpart on counterpart.org_id = p.org_id and counterpart.id = p.counterpart_key
+      left join document item on item.org_id = p.org_id and item.id = p.item_key
+      left join document invoice on invoice.org_id = item.org_id and invoice.id = item.invoice_id
+      left join participant on participant.org_id = item.org_id and participant.id = item.participant_id
+    ) part
+    where ($5::text is null or part.line = $5) and ($6::text is null or part.ledger_code = $6)
+    order by part.day, part.document_id collate "C", part.counterpart_id collate "C" nulls last
+    ${extra}`;
+}
+
+export function collectionPartParams(organisationId: bigint, asOf: Date, from: string, to: string, filter: CollectionPartFilter): unknown[] {
+  return [organisationId, asOf, from, to, filter.line, filter.ledgerCode];
+}
+
+/** One page of parts, with how many match in all. */
+export async function collectionPartsPage(executor: SqlExecutor, organisationId: bigint, asOf: Date, from: string, to: string, filter: CollectionPartFilter, page: { offset: number; limit: number }): Promise<{ parts: CollectionPartRecord[]; totalCount: number }> {
+  const rows = await executor.query<CollectionPartRecord & { total_count: bigint }>(
+    `select paged.*, count(*) over () as total_count from (${collectionPartsSql()}) paged order by paged.day, paged.document_id collate "C", paged.counterpart_id collate "C" nulls last limit $7 offset $8`,
+    [...collectionPartParams(organisationId, asOf, from, to, filter), page.limit, page.offset],
+  );
+  const totalCount = rows[0] ? Number(rows[0].total_count) : page.offset === 0 ? 0 : await countCollectionParts(executor, organisationId, asOf, from, to, filter);
+  return { parts: rows.map(({ total_count: _count, ...part }) => part), totalCount };
+}
+
+async function countCollectionParts(executor: SqlExecutor, organisationId: bigint, asOf: Date, from: string, to: string, filter: CollectionPartFilter): Promise<number> {
+  const [row] = await executor.query<{ count: bigint }>(`select count(*) as count from (${collectionPartsSql()}) counted`, collectionPartParams(organisationId, asOf, from, to, filter));
+  return Number(row?.count ?? 0n);
+}
+
+/** The RL-24 slip lines' sums per account and participant, and the active allocations of the year's money. */
+const slipCtes = `
+  ${moneyCte},
+  paid as (
+    select a.org_id, item.account_id, item.participant_id, item.id as item_key, a.amount_minor
+    from money m
+    join allocation a on a.org_id = m.org_id and a.credit_id = m.document_key
+    join document item on item.org_id = a.org_id and item.id = a.debit_id
+    where m.sign = 1 and a.org_id = $1 and a.created_at <= $2 and (a.removed_at is null or a.removed_at > $2)
+      and item.kind = 'item' and item.rl24_eligible
+  ),
+  refunded as (
+    select a.org_id, item.account_id, item.participant_id, a.amount_minor
+    from money m
+    join allocation a on a.org_id = m.org_id and a.debit_id = m.document_key
+    join document cancellation on cancellation.org_id = a.org_id and cancellation.id = a.credit_id
+    join document item on item.org_id = cancellation.org_id and item.id = cancellation.reference_document_id
+    where m.sign = -1 and a.org_id = $1 and a.created_at <= $2 and (a.removed_at is null or a.removed_at > $2)
+      and cancellation.kind = 'cancellation' and item.rl24_eligible and item.participant_id is not null
+  ),
+  slips as (
+    select org_id, account_id, participant_id, sum(paid_minor)::bigint as paid_minor, sum(refunded_minor)::bigint as refunded_minor
+    from (select org_id, account_id, participant_id, amount_minor as paid_minor, 0::bigint as refunded_minor from paid where participant_id is not null
+          union all
+          select org_id, account_id, participant_id, 0::bigint, amount_minor from refunded) sums
+    group by org_id, account_id, participant_id
+    having sum(paid_minor) <> 0 or sum(refunded_minor) <> 0
+  )`;
+
+export interface SlipLineRecord {
+  readonly account_id: string;
+  readonly owner_name: string;
+  readonly participant_id: string;
+  readonly participant_name: string;
+  readonly birth_date: string | null;
+  readonly paid_minor: bigint;
+  readonly refunded_minor: bigint;
+  readonly amount_minor: bigint;
+}
+
+/**
+ * The slip lines by account id then participant id (byte order). $5: a search (account id, owner
+ * name, participant id or name, case-insensitive; null for all).
+ */
+export function slipLinesSql(extra: string = ''): string {
+  return `with ${slipCtes}
+    select * from (
+      select acc.external_id as account_id, acc.owner_name, participant.external_id as participant_id, participant.name as participant_name,
+             participant.birth_date::text as birth_date, s.paid_minor, s.refunded_minor, s.paid_minor - s.refunded_minor as amount_minor
+      from slips s
+      join account acc on acc.org_id = s.org_id and acc.id = s.account_id
+      join participant on participant.org_id = s.org_id and participant.id = s.participant_id
+    ) line
+    where $5::text is null or line.account_id ilike $5 or line.owner_name ilike $5 or line.participant_id ilike $5 or line.participant_name ilike $5
+    order by line.account_id collate "C", line.participant_id collate "C"
+    ${extra}`;
+}
+
+/** A search text as an ilike pattern (its own % and _ taken literally). */
+export function containsPattern(search: string | null): string | null {
+  return search ? `%${search.replace(/[\\%_]/g, (match) => `\\${match}`)}%` : null;
+}
+
+export function slipParams(organisationId: bigint, asOf: Date, from: string, to: string, search: string | null): unknown[] {
+  return [organisationId, asOf, from, to, containsPattern(search)];
+}
+
+/** The totals over all slips (whatever the search): how many lines and their amounts summed. */
+export async function slipTotals(executor: SqlExecutor, organisationId: bigint, asOf: Date, from: string, to: string): Promise<{ slip_count: bigint; amount_minor: bigint }> {
+  const [row] = await executor.query<{ slip_count: bigint; amount_minor: bigint }>(
+    `with ${slipCtes} select count(*) as slip_count, coalesce(sum(paid_minor - refunded_minor), 0)::bigint as amount_minor from slips`,
+    [organisationId, asOf, from, to],
+  );
+  if (!row) throw new Error('an aggregate returns one row');
+  return row;
+}
+
+export interface BlockerRecord {
+  readonly account_id: string;
+  readonly id: string;
+  readonly reason: string;
+  readonly amount_minor: bigint;
+}
+
+export const blockerReasonOrder = ['money_not_fully_allocated', 'refund_not_fully_covered', 'eligible_item_without_participant', 'participant_without_birth_date', 'participant_over_age', 'refunds_exceed_payments'];
+
+/**
+ * The blockers by reason (in the order of rl24BlockerReasons), account id, id. $5: the first birth
+ * date that is not over age (January 1 of year − 16); $6: one reason only, or null.
+ */
+export function blockersSql(extra: string = ''): string {
+  return `with ${slipCtes},
+    eligible_accounts as (
+      select distinct org_id, account_id from document
+      where org_id = $1 and kind = 'item' and rl24_eligible and created_at <= $2
+    ),
+    ${allocatedCte},
+    covered as (select org_id, document_key, sum(amount_minor)::bigint as amount_minor from allocated group by org_id, document_key),
+    found as (
+      select m.org_id, m.account_key, m.document_id as id,
+             case when m.sign = 1 then 'money_not_fully_allocated' else 'refund_not_fully_covered' end as reason,
+             m.amount_minor - coalesce(c.amount_minor, 0) as amount_minor
+      from money m
+      join eligible_accounts e on e.org_id = m.org_id and e.account_id = m.account_key
+      left join covered c on c.org_id = m.org_id and c.document_key = m.document_key
+      where m.amount_minor > coalesce(c.amount_minor, 0)
+      union all
+      select p.org_id, p.account_id, item.external_id, 'eligible_item_without_participant', sum(p.amount_minor)::bigint
+      from paid p join document item on item.org_id = p.org_id and item.id = p.item_key
+      where p.participant_id is null
+      group by p.org_id, p.account_id, item.external_id
+      union all
+      select s.org_id, s.account_id, participant.external_id, reason.name, s.paid_minor - s.refunded_minor
+      from slips s
+      join participant on participant.org_id = s.org_id and participant.id = s.participant_id
+      cross join lateral (values ('participant_without_birth_date', participant.birth_date is null),
+                                 ('participant_over_age', participant.birth_date < $5::date),
+                                 ('refunds_exceed_payments', s.paid_minor < s.refunded_minor)) as reason (name, applies)
+      where reason.applies
+    )
+    select * from (
+      select acc.external_id as account_id, f.id, f.reason, f.amount_minor,
+             array_position(array[${blockerReasonOrder.map((reason) => `'${reason}'`).join(', ')}], f.reason) as reason_rank
+      from found f join account acc on acc.org_id = f.org_id and acc.id = f.account_key
+    ) blocker
+    where $6::text is null or blocker.reason = $6
+    order by blocker.reason_rank, blocker.account_id collate "C", blocker.id collate "C"
+    ${extra}`;
+}
+
+export function blockerParams(organisationId: bigint, asOf: Date, from: string, to: string, overAgeBefore: string, reason: string | null): unknown[] {
+  return [organisationId, asOf, from, to, overAgeBefore, reason];
+}
+
+/** Every reason with blockers: how many, and their amounts summed. */
+export function blockerReasonSums(executor: SqlExecutor, organisationId: bigint, asOf: Date, from: string, to: string, overAgeBefore: string): Promise<{ reason: string; count: bigint; amount_minor: bigint }[]> {
+  return executor.query(
+    `select reason, count(*) as count, sum(amount_minor)::bigint as amount_minor from (${blockersSql()}) b group by reason, reason_rank order by reason_rank`,
+    blockerParams(organisationId, asOf, from, to, overAgeBefore, null),
+  );
+}
