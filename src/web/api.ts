@@ -8,6 +8,9 @@ import type { Static } from 'typebox';
 import type { AccountStatementView, StatementAllocationView, StatementDocumentView } from '../http/account-schemas.ts';
 import type { AuditResponse, UnreconciledResponse } from '../http/list-schemas.ts';
 import type { RunAccountView, RunAccountsResponse, RunAllocationView, RunAllocationsResponse, RunListItem, RunListResponse, RunUndoneResponse, RunView, RunSummaryView } from '../http/run-schemas.ts';
+import type { BlockerView, CollectionLineView, CollectionPartView, CollectionsDetailResponse, CollectionsSummaryResponse, Rl24BlockersResponse, Rl24Response, SlipLineView } from '../http/report-schemas.ts';
+import { collectionLineKinds, type CollectionLineKind } from '../core/report-collections.ts';
+import type { Rl24BlockerReason as BlockerReason } from '../core/report-rl24.ts';
 import { ActionKeys } from './action-keys.ts';
 
 export interface OrganisationMembership {
@@ -383,114 +386,23 @@ export const settingsApi = {
 
 /*
  * Reports (issue 10): collections by ledger code and RL-24 slips, as of any instant. The shapes
- * are those of the agreed HTTP contract (REPORTS-CONTRACT.md), written here once until the
- * server's route schemas export them.
+ * are the server's route schemas (http/report-schemas.ts); the line kinds and blocker reasons are
+ * the core's.
  */
 
-/** The lines of the collections summary, in the order the server lists them; `total` is always there. */
-export const collectionsLineKinds = ['ledger_code', 'no_ledger_code', 'unallocated', 'total'] as const;
-export type CollectionsLineKind = (typeof collectionsLineKinds)[number];
+export { rl24BlockerReasons, type Rl24BlockerReason } from '../core/report-rl24.ts';
+export type CollectionsSummary = Static<typeof CollectionsSummaryResponse>;
+export type CollectionsLine = Static<typeof CollectionLineView>;
+export type CollectionsLineKind = CollectionsLine['line'];
 /** The lines a part can belong to (the total is no part's line). */
-export type CollectionsPartLine = Exclude<CollectionsLineKind, 'total'>;
-
-export interface CollectionsLine {
-  readonly line: CollectionsLineKind;
-  readonly ledger_code: string | null;
-  readonly collected: string;
-  readonly refunded: string;
-  readonly net: string;
-}
-
-export interface CollectionsSummary {
-  readonly from: string;
-  readonly to: string;
-  readonly as_of: string;
-  readonly currency: string;
-  readonly lines: readonly CollectionsLine[];
-  /** Money-in documents and refunds of the period with an unallocated or uncovered part. */
-  readonly unallocated_document_count: number;
-}
-
-export interface CollectionsPart {
-  readonly day: string;
-  readonly account_id: string;
-  readonly document_id: string;
-  readonly kind: string;
-  readonly method: string | null;
-  readonly counterpart_id: string | null;
-  readonly invoice_id: string | null;
-  readonly ledger_code: string | null;
-  readonly participant_id: string | null;
-  readonly line: CollectionsPartLine;
-  /** Negative for a refund's part. */
-  readonly amount: string;
-}
-
-export interface CollectionsDetail {
-  readonly from: string;
-  readonly to: string;
-  readonly as_of: string;
-  readonly currency: string;
-  readonly page: number;
-  readonly page_size: number;
-  readonly total_count: number;
-  readonly parts: readonly CollectionsPart[];
-}
-
-export interface Rl24Slip {
-  readonly account_id: string;
-  readonly owner_name: string;
-  readonly participant_id: string;
-  readonly participant_name: string;
-  readonly birth_date: string | null;
-  readonly paid: string;
-  readonly refunded: string;
-  readonly amount: string;
-}
-
-export interface Rl24Slips {
-  readonly year: number;
-  readonly as_of: string;
-  readonly currency: string;
-  /** Over every slip of the year, whatever the search and page. */
-  readonly totals: { readonly slip_count: number; readonly amount: string };
-  readonly page: number;
-  readonly page_size: number;
-  /** The slips matching the search. */
-  readonly total_count: number;
-  readonly slips: readonly Rl24Slip[];
-}
-
-/** What keeps a slip from being right (domain.md, Reports), in the order an administrator works them. */
-export const rl24BlockerReasons = [
-  'money_not_fully_allocated',
-  'refund_not_fully_covered',
-  'eligible_item_without_participant',
-  'participant_without_birth_date',
-  'participant_over_age',
-  'refunds_exceed_payments',
-] as const;
-export type Rl24BlockerReason = (typeof rl24BlockerReasons)[number];
-
-export interface Rl24Blocker {
-  readonly account_id: string;
-  /** The document, or the participant for the participant reasons and refunds_exceed_payments. */
-  readonly id: string;
-  readonly reason: Rl24BlockerReason;
-  readonly amount: string;
-}
-
-export interface Rl24Blockers {
-  readonly year: number;
-  readonly as_of: string;
-  readonly currency: string;
-  /** Every reason with at least one blocker. */
-  readonly reasons: readonly { readonly reason: Rl24BlockerReason; readonly count: number; readonly amount: string }[];
-  readonly page: number;
-  readonly page_size: number;
-  readonly total_count: number;
-  readonly blockers: readonly Rl24Blocker[];
-}
+export type CollectionsPartLine = CollectionLineKind;
+export const collectionsPartLines: readonly CollectionsPartLine[] = collectionLineKinds;
+export type CollectionsDetail = Static<typeof CollectionsDetailResponse>;
+export type CollectionsPart = Static<typeof CollectionPartView>;
+export type Rl24Slips = Static<typeof Rl24Response>;
+export type Rl24Slip = Static<typeof SlipLineView>;
+export type Rl24Blockers = Static<typeof Rl24BlockersResponse>;
+export type Rl24Blocker = Static<typeof BlockerView>;
 
 export interface CollectionsQuery {
   readonly from: string;
@@ -524,7 +436,7 @@ export const reportApi = {
   rl24(slug: string, query: Rl24Query & { search?: string | undefined; page?: number; pageSize?: number }): Promise<Rl24Slips> {
     return call<Rl24Slips>('GET', `${org(slug)}/reports/rl24${queryText({ year: query.year, as_of: query.asOf, search: query.search, page: query.page, page_size: query.pageSize })}`);
   },
-  rl24Blockers(slug: string, query: Rl24Query & { reason?: Rl24BlockerReason | undefined; page?: number; pageSize?: number }): Promise<Rl24Blockers> {
+  rl24Blockers(slug: string, query: Rl24Query & { reason?: BlockerReason | undefined; page?: number; pageSize?: number }): Promise<Rl24Blockers> {
     return call<Rl24Blockers>('GET', `${org(slug)}/reports/rl24/blockers${queryText({ year: query.year, as_of: query.asOf, reason: query.reason, page: query.page, page_size: query.pageSize })}`);
   },
   /* The addresses the CSV downloads read with Accept: text/csv (every row, not a page). */

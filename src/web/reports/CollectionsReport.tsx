@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { collectionsLineKinds, reportApi, type CollectionsLine, type CollectionsPartLine } from '../api.ts';
+import { collectionsPartLines, reportApi, type CollectionsLine, type CollectionsPartLine } from '../api.ts';
 import { useI18n } from '../i18n.tsx';
 import { navigate, paths, useLocation } from '../router.ts';
 import { useLoaded } from '../use-loaded.ts';
@@ -15,7 +15,7 @@ import { kindWords, lineLabelOf, methodWords } from './report-labels.ts';
 import { useOrganisationToday } from './report-today.ts';
 
 const presetLabels = { this_month: 'presetThisMonth', last_month: 'presetLastMonth', this_year: 'presetThisYear', last_year: 'presetLastYear' } as const;
-const partLines: readonly string[] = collectionsLineKinds.filter((line) => line !== 'total');
+const partLines: readonly string[] = collectionsPartLines;
 
 /** The report's state lives in the address (?from=&to=&as_of=&line=&code=&page=&size=): reload, Back and a shared link keep it. */
 interface CollectionsState extends Paging {

@@ -1,3 +1,5 @@
+import { periodOfYear } from '../../core/report-input.ts';
+
 /**
  * The period presets of the collections report and the default year of RL-24, worked out from
  * "today" in the organisation's time zone (a report's days are the organisation's days, so a
@@ -25,7 +27,7 @@ const monthPeriod = (year: number, month: number): ReportPeriod => ({
   from: `${year}-${twoDigits(month)}-01`,
   to: `${year}-${twoDigits(month)}-${twoDigits(lastDayOfMonth(year, month))}`,
 });
-const yearPeriod = (year: number): ReportPeriod => ({ from: `${year}-01-01`, to: `${year}-12-31` });
+const yearPeriod = (year: number): ReportPeriod => periodOfYear(year);
 
 /** The period a preset names, seen from `today` (YYYY-MM-DD). */
 export function presetPeriod(preset: PeriodPreset, today: string): ReportPeriod {
