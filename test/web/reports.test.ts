@@ -170,7 +170,7 @@ describe.skipIf(!chromiumPresent)('the Reports page in Chromium', () => {
     await page.getByTestId('no-match').waitFor();
   });
 
-  it('moves the money from unallocated to its ledger code, and still shows the earlier instant as it stood', async () => {
+  it('moves the money from unallocated to its ledger code, still shows the earlier instant as it stood, and says when a period is empty or reversed', async () => {
     await page.goto(`${base}${collectionsAddress}`);
     await expect.poll(() => figure('ledger_code', 'collected', '4100')).toBe('150.00');
     expect(await page.locator('.collections-table tr[data-line="unallocated"]').count()).toBe(0);
@@ -181,6 +181,13 @@ describe.skipIf(!chromiumPresent)('the Reports page in Chromium', () => {
     await page.goto(`${base}${collectionsAddress}&as_of=${encodeURIComponent(asOfBeforeReconciling)}`);
     await expect.poll(() => figure('unallocated', 'net')).toBe('120.00');
     expect(await figure('ledger_code', 'collected', '4100')).toBe('30.00');
+
+    // A period without money says so; a reversed one shows the server's refusal, naming the days.
+    await page.goto(`${base}/orgs/${slug}/reports?from=2025-01-01&to=2025-12-31`);
+    expect(await page.getByTestId('collections-empty').textContent()).toBe('No money came in or went out in this period.');
+    expect(await page.getByRole('img', { name: /Net by ledger code/ }).count()).toBe(0);
+    await page.goto(`${base}/orgs/${slug}/reports?from=${year}-12-31&to=${year}-01-01`);
+    await expect.poll(() => page.getByRole('alert').first().textContent()).toContain(`${year}-12-31`);
   });
 
   it('is in French: the words of both reports and of the blockers, amounts written the French way', async () => {
