@@ -3,7 +3,7 @@ import { periodOfYear, type ReportPeriod } from '../core/report-input.ts';
 import { firstEligibleBirthDate, rl24BlockerReasons, type Rl24BlockerReason } from '../core/report-rl24.ts';
 import type { SqlExecutor } from '../storage/database.ts';
 import {
-  blockerParams, blockerReasonSums, blockersSql, collectionLineSums, collectionPartsPage, collectionTotals, slipLinesSql, slipParams, slipTotals,
+  blockerParams, blockerReasonSums, reportSettingsSql, blockersSql, collectionLineSums, collectionPartsPage, collectionTotals, slipLinesSql, slipParams, slipTotals,
   type BlockerRecord, type CollectionPartRecord, type SlipLineRecord,
 } from '../storage/report-sql.ts';
 import type { TallyContext } from './context.ts';
@@ -15,6 +15,7 @@ import type { TallyContext } from './context.ts';
 export async function inReportTransaction<T>(context: TallyContext, work: (transaction: SqlExecutor) => Promise<T>): Promise<T> {
   return context.database.transaction(async (transaction) => {
     await transaction.query('set transaction isolation level repeatable read, read only');
+    await transaction.executeScript(reportSettingsSql);
     return work(transaction);
   });
 }
