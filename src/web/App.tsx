@@ -11,6 +11,7 @@ import { AccountPage } from './pages/AccountPage.tsx';
 import { UnreconciledPage } from './pages/UnreconciledPage.tsx';
 import { AuditPage } from './pages/AuditPage.tsx';
 import { SettingsPage, settingsPermissions } from './pages/SettingsPage.tsx';
+import { ReportsPage } from './pages/ReportsPage.tsx';
 import { Link } from './components/Link.tsx';
 import { useNarrowScreen } from './narrow-screen.ts';
 import { rolePermits, useRoleCatalogue } from './role-catalogue.ts';
@@ -78,6 +79,7 @@ export function App() {
         {route.name === 'unreconciled' && <UnreconciledPage key={route.org} org={route.org} role={roleIn(route.org)} />}
         {route.name === 'audit' && <AuditPage key={route.org} org={route.org} role={roleIn(route.org)} />}
         {route.name === 'runs' && <RunsPage key={route.org} org={route.org} />}
+        {route.name === 'reports' && <ReportsPage key={route.org} org={route.org} report={route.report} />}
         {route.name === 'run' && <RunPage key={`${route.org}/${route.run}`} org={route.org} runId={route.run} />}
         {route.name === 'not-found' && <p className="notice">{t('notFound')}</p>}
       </main>
@@ -86,19 +88,21 @@ export function App() {
 }
 
 /** Which navigation entry a page belongs to (a billing page is under Accounts, a run under Runs). */
-const navigationOf: Partial<Record<string, string>> = { accounts: 'accounts', account: 'accounts', unreconciled: 'unreconciled', runs: 'runs', run: 'runs', audit: 'audit', settings: 'settings' };
+const navigationOf: Partial<Record<string, string>> = { accounts: 'accounts', account: 'accounts', unreconciled: 'unreconciled', runs: 'runs', run: 'runs', audit: 'audit', reports: 'reports', settings: 'settings' };
 
 function Header({ session, org, role, current, onSignOut }: { session: Session; org: string | undefined; role: string | undefined; current: string; onSignOut: () => void }) {
   const { t, language, setLanguage } = useI18n();
   const catalogue = useRoleCatalogue(org);
   const [menuOpen, setMenuOpen] = useState(false);
   const mayOpenSettings = catalogue.status === 'ready' && settingsPermissions.some((permission) => rolePermits(catalogue.roles, role, permission));
+  const mayReadReports = catalogue.status === 'ready' && rolePermits(catalogue.roles, role, 'read_reports');
   const entries = org
     ? [
         { id: 'accounts', to: paths.accounts(org), label: `${t('clients')} › ${t('accounts')}` },
         { id: 'unreconciled', to: paths.unreconciled(org), label: `${t('clients')} › ${t('unrecTitle')}` },
         { id: 'runs', to: paths.runs(org), label: t('runsNav') },
         { id: 'audit', to: paths.audit(org), label: t('auditTitle') },
+        ...(mayReadReports ? [{ id: 'reports', to: paths.reports(org), label: t('reportsNav') }] : []),
         ...(mayOpenSettings ? [{ id: 'settings', to: paths.settings(org), label: t('settings') }] : []),
       ]
     : [];

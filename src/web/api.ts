@@ -8,6 +8,9 @@ import type { Static } from 'typebox';
 import type { AccountStatementView, StatementAllocationView, StatementDocumentView } from '../http/account-schemas.ts';
 import type { AuditResponse, UnreconciledResponse } from '../http/list-schemas.ts';
 import type { RunAccountView, RunAccountsResponse, RunAllocationView, RunAllocationsResponse, RunListItem, RunListResponse, RunUndoneResponse, RunView, RunSummaryView } from '../http/run-schemas.ts';
+import type { BlockerView, CollectionLineView, CollectionPartView, CollectionsDetailResponse, CollectionsSummaryResponse, Rl24BlockersResponse, Rl24Response, SlipLineView } from '../http/report-schemas.ts';
+import { collectionLineKinds, type CollectionLineKind } from '../core/report-collections.ts';
+import type { Rl24BlockerReason as BlockerReason } from '../core/report-rl24.ts';
 import { ActionKeys } from './action-keys.ts';
 
 export interface OrganisationMembership {
@@ -417,3 +420,107 @@ export const settingsApi = {
     return call<void>('DELETE', `${org(slug)}/tokens/${encodeURIComponent(tokenId)}`);
   },
 };
+
+/*
+ * Reports (issue 10): collections by ledger code and RL-24 slips, as of any instant. The shapes
+ * are the server's route schemas (http/report-schemas.ts); the line kinds and blocker reasons are
+ * the core's.
+ */
+
+export { rl24BlockerReasons, type Rl24BlockerReason } from '../core/report-rl24.ts';
+export type CollectionsSummary = Static<typeof CollectionsSummaryResponse>;
+export type CollectionsLine = Static<typeof CollectionLineView>;
+export type CollectionsLineKind = CollectionsLine['line'];
+/** The lines a part can belong to (the total is no part's line). */
+export type CollectionsPartLine = CollectionLineKind;
+export const collectionsPartLines: readonly CollectionsPartLine[] = collectionLineKinds;
+export type CollectionsDetail = Static<typeof CollectionsDetailResponse>;
+export type CollectionsPart = Static<typeof CollectionPartView>;
+export type Rl24Slips = Static<typeof Rl24Response>;
+export type Rl24Slip = Static<typeof SlipLineView>;
+export type Rl24Blockers = Static<typeof Rl24BlockersResponse>;
+export type Rl24Blocker = Static<typeof BlockerView>;
+
+export interface CollectionsQuery {
+  readonly from: string;
+  readonly to: string;
+  /** An instant (ISO 8601 with its zone); the report as it stood then. */
+  readonly asOf?: string | undefined;
+}
+
+export interface CollectionsDetailQuery extends CollectionsQuery {
+  readonly line?: CollectionsPartLine | undefined;
+  readonly ledgerCode?: string | undefined;
+  readonly page?: number;
+  readonly pageSize?: number;
+}
+
+export interface Rl24Query {
+  readonly year: number;
+  readonly asOf?: string | undefined;
+}
+
+const collectionsParameters = (query: CollectionsQuery) => ({ from: query.from, to: query.to, as_of: query.asOf });
+const detailParameters = (query: CollectionsDetailQuery) => ({ ...collectionsParameters(query), detail: 'true', line: query.line, ledger_code: query.ledgerCode });
+
+export const reportApi = {
+  collections(slug: string, query: CollectionsQuery): Promise<CollectionsSummary> {
+    return call<CollectionsSummary>('GET', `${org(slug)}/reports/collections${queryText(collectionsParameters(query))}`);
+  },
+  collectionsDetail(slug: string, query: CollectionsDetailQuery): Promise<CollectionsDetail> {
+    return call<CollectionsDetail>('GET', `${org(slug)}/reports/collections${queryText({ ...detailParameters(query), page: query.page, page_size: query.pageSize })}`);
+  },
+  rl24(slug: string, query: Rl24Query & { search?: string | undefined; page?: number; pageSize?: number }): Promise<Rl24Slips> {
+    return call<Rl24Slips>('GET', `${org(slug)}/reports/rl24${queryText({ year: query.year, as_of: query.asOf, search: query.search, page: query.page, page_size: query.pageSize })}`);
+  },
+  rl24Blockers(slug: string, query: Rl24Query & { reason?: BlockerReason | undefined; page?: number; pageSize?: number }): Promise<Rl24Blockers> {
+    return call<Rl24Blockers>('GET', `${org(slug)}/reports/rl24/blockers${queryText({ year: query.year, as_of: query.asOf, reason: query.reason, page: query.page, page_size: query.pageSize })}`);
+  },
+  /* The addresses the CSV downloads read with Accept: text/csv (every row, not a page). */
+  collectionsCsvAddress(slug: string, query: CollectionsQuery): string {
+    return `/api/v1${org(slug)}/reports/collections${queryText(collectionsParameters(query))}`;
+  },
+  collectionsDetailCsvAddress(slug: string, query: CollectionsDetailQuery): string {
+    return `/api/v1${org(slug)}/reports/collections${queryText(detailParameters(query))}`;
+  },
+  rl24CsvAddress(slug: string, query: Rl24Query): string {
+    return `/api/v1${org(slug)}/reports/rl24${queryText({ year: query.year, as_of: query.asOf })}`;
+  },
+  rl24BlockersCsvAddress(slug: string, query: Rl24Query): string {
+    return `/api/v1${org(slug)}/reports/rl24/blockers${queryText({ year: query.year, as_of: query.asOf })}`;
+  },
+};
+
+/** A CSV the server wrote, as a file for the browser to save. */
+export interface CsvFile {
+  readonly fileName: string;
+  readonly content: Blob;
+}
+
+const fileNamePattern = /filename="([^"]+)"/;
+
+/**
+ * Reads a report's CSV: the same address as its JSON, asked with `Accept: text/csv` (a plain link
+ * cannot send that header). The session cookie goes with it; a refusal is an ApiError like any other.
+ */
+export async function downloadCsv(address: string, fallbackFileName: string): Promise<CsvFile> {
+  let response: Response;
+  try {
+    response = await fetch(address, { headers: { accept: 'text/csv', 'accept-language': apiLanguage }, credentials: 'same-origin' });
+  } catch {
+    throw new ApiError(0, 'network_error', networkErrorMessages[apiLanguage] ?? networkErrorMessages.en!);
+  }
+  if (!response.ok) {
+    const text = await response.text();
+    let error: { code?: string; message?: string; details?: unknown } | undefined;
+    try {
+      error = (JSON.parse(text) as { error?: typeof error }).error;
+    } catch {
+      error = undefined;
+    }
+    if (response.status === 401) onSignedOut?.();
+    throw new ApiError(response.status, error?.code ?? 'http_error', error?.message ?? `The server answered ${response.status}`, error?.details);
+  }
+  const fileName = fileNamePattern.exec(response.headers.get('content-disposition') ?? '')?.[1] ?? fallbackFileName;
+  return { fileName, content: await response.blob() };
+}

@@ -38,7 +38,11 @@ export type Route =
   | { readonly name: 'runs'; readonly org: string }
   | { readonly name: 'run'; readonly org: string; readonly run: string }
   | { readonly name: 'invitation' }
+  | { readonly name: 'reports'; readonly org: string; readonly report: ReportName }
   | { readonly name: 'not-found' };
+
+/** The reports the Reports page shows, one at a time: /orgs/{org}/reports and /orgs/{org}/reports/rl24. */
+export type ReportName = 'collections' | 'rl24';
 
 export function matchRoute(path: string): Route {
   if (path === '/' || path === '') return { name: 'home' };
@@ -56,6 +60,10 @@ export function matchRoute(path: string): Route {
     if (parts.length === 3) return { name: 'runs', org: parts[1] };
     if (parts.length === 4 && parts[3]) return { name: 'run', org: parts[1], run: parts[3] };
   }
+  if (parts[0] === 'orgs' && parts[1] && parts[2] === 'reports') {
+    if (parts.length === 3) return { name: 'reports', org: parts[1], report: 'collections' };
+    if (parts.length === 4 && parts[3] === 'rl24') return { name: 'reports', org: parts[1], report: 'rl24' };
+  }
   return { name: 'not-found' };
 }
 
@@ -67,6 +75,8 @@ export const paths = {
   unreconciled: (org: string, query?: URLSearchParams) => `/orgs/${encodeURIComponent(org)}/unreconciled${query && query.toString() ? `?${query.toString()}` : ''}`,
   audit: (org: string, query?: URLSearchParams) => `/orgs/${encodeURIComponent(org)}/audit${query && query.toString() ? `?${query.toString()}` : ''}`,
   runs: (org: string, query?: URLSearchParams) => `/orgs/${encodeURIComponent(org)}/runs${query && query.toString() ? `?${query.toString()}` : ''}`,
+  reports: (org: string, report: ReportName = 'collections', query?: URLSearchParams) =>
+    `/orgs/${encodeURIComponent(org)}/reports${report === 'rl24' ? '/rl24' : ''}${query && query.toString() ? `?${query.toString()}` : ''}`,
   run: (org: string, run: string) => `/orgs/${encodeURIComponent(org)}/runs/${encodeURIComponent(run)}`,
   /** An invitation link: its secret in the fragment, which browsers never send to a server. */
   invitation: (token: string) => `/invitation#${encodeURIComponent(token)}`,

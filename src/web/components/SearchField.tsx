@@ -5,7 +5,7 @@ import { useI18n } from '../i18n.tsx';
 const searchPauseMs = 250;
 
 /** A list's search box: `onSearch` gets the text once typing pauses (lists replace the address with it rather than push, so Back skips the keystrokes). */
-export function SearchField({ search, onSearch }: { search: string; onSearch: (search: string) => void }) {
+export function SearchField({ search, onSearch, placeholder }: { search: string; onSearch: (search: string) => void; placeholder?: string }) {
   const { t } = useI18n();
   const [text, setText] = useState(search);
   // A search changed from outside (cleared by "Clear the search", Back) is shown as it is now.
@@ -22,7 +22,7 @@ export function SearchField({ search, onSearch }: { search: string; onSearch: (s
   return (
     <label className="field grow">
       <span>{t('search')}</span>
-      <input type="search" value={text} placeholder={t('searchPlaceholder')} onChange={(event) => setText(event.target.value)} />
+      <input type="search" value={text} placeholder={placeholder ?? t('searchPlaceholder')} onChange={(event) => setText(event.target.value)} />
     </label>
   );
 }
