@@ -73,6 +73,9 @@ async function citusWorkerUrls(serverUrl: string): Promise<string[]> {
   });
 }
 
+/** The advisory lock (on the coordinator's maintenance database) under which test processes add a database's workers. */
+const citusAddNodeLockKey = 2026113011;
+
 /**
  * Makes database `name` of the coordinator a Citus coordinator, as an operator does (docs/scale-out.md):
  * the same database with the citus extension on every worker, then the extension in it and its
@@ -85,12 +88,22 @@ export async function addCitusWorkers(serverUrl: string, name: string): Promise<
     await onServer(withDatabaseName(workerUrl, name), (client) => client.query('create extension citus'));
   }
   const coordinator = new URL(serverUrl);
-  await onServer(withDatabaseName(serverUrl, name), async (client) => {
-    await client.query('create extension citus');
-    await client.query('select citus_set_coordinator_host($1, $2)', [coordinator.hostname, Number(coordinator.port || 5432)]);
-    for (const workerUrl of workerUrls) {
-      const worker = new URL(workerUrl);
-      await client.query('select citus_add_node($1, $2)', [worker.hostname, Number(worker.port || 5432)]);
+  // Adding a node copies the cluster-wide roles to it (ALTER ROLE on the worker): two test files
+  // adding nodes at the same moment collide there ("tuple concurrently updated"), so they take turns
+  // by a lock held on the coordinator's maintenance database, which every test process shares.
+  await onServer(serverUrl, async (turn) => {
+    await turn.query('select pg_advisory_lock($1)', [citusAddNodeLockKey]);
+    try {
+      await onServer(withDatabaseName(serverUrl, name), async (client) => {
+        await client.query('create extension citus');
+        await client.query('select citus_set_coordinator_host($1, $2)', [coordinator.hostname, Number(coordinator.port || 5432)]);
+        for (const workerUrl of workerUrls) {
+          const worker = new URL(workerUrl);
+          await client.query('select citus_add_node($1, $2)', [worker.hostname, Number(worker.port || 5432)]);
+        }
+      });
+    } finally {
+      await turn.query('select pg_advisory_unlock($1)', [citusAddNodeLockKey]);
     }
   });
   return {
