@@ -11,7 +11,9 @@ import { refuse } from './outcome.ts';
  */
 export function checkNewPassword(password: string, email: string, path = 'password'): void {
   if (password.length < passwordLengthMin || password.length > passwordLengthMax) {
-    refuse('value_is_not_allowed', `A password has ${passwordLengthMin} to ${passwordLengthMax} characters`, { path });
+    refuse('value_is_not_allowed', `A password has ${passwordLengthMin} to ${passwordLengthMax} characters`, {
+      path, values: { rule: 'password_length', minimum: String(passwordLengthMin), maximum: String(passwordLengthMax) },
+    });
   }
   const plain = normaliseEmail(password);
   if (commonPasswords.has(plain)) refuse('password_is_too_common', 'This password is one of the most common ones; choose another', { path });

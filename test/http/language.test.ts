@@ -3,7 +3,9 @@ import { refusalCatalogue, type RefusalCode } from '../../src/core/refusal-codes
 import { refusalMessageIn } from '../../src/core/refusal-language.ts';
 import { refusalMessagesFr } from '../../src/core/refusal-messages-fr.ts';
 import { answerLanguage } from '../../src/http/language.ts';
-import { passwordLengthMax, passwordLengthMin } from '../../src/services/access/password.ts';
+import { passwordLengthMax, passwordLengthMin } from '../../src/core/limits.ts';
+import { RefusalError } from '../../src/core/outcome.ts';
+import { checkNewPassword } from '../../src/core/password-policy.ts';
 import { dialects, type TestDatabase } from '../support/dialects.ts';
 import { httpFixture, type HttpFixture } from '../support/http-fixture.ts';
 
@@ -30,6 +32,18 @@ describe('refusals in English and French', () => {
     const refusal = { code: 'exceeds_credit_remaining' as const, message: 'P-1 has only 10.00 left to allocate', path: 'lines[0].amount', values: { id: 'P-1', remaining: '10.00' } };
     expect(refusalMessageIn('en', refusal)).toBe('P-1 has only 10.00 left to allocate');
     expect(refusalMessageIn('fr', refusal)).toBe('P-1 n’a plus que 10.00 à répartir. (lines[0].amount)');
+  });
+
+  it('says a password rule in French with its limits (members choose passwords when they accept an invitation)', () => {
+    const refused = (() => {
+      try {
+        checkNewPassword('court', 'court@example.org');
+      } catch (error) {
+        if (error instanceof RefusalError) return error.refusal;
+      }
+      throw new Error('a five-character password was accepted');
+    })();
+    expect(refusalMessageIn('fr', refused)).toBe(`Un mot de passe a de ${passwordLengthMin} à ${passwordLengthMax} caractères. (password)`);
   });
 });
 
@@ -68,7 +82,6 @@ for (const dialect of dialects) {
     it('names in French what the English names: the rule, the value, the limit, the document', async () => {
       const french = { headers: { 'accept-language': 'fr' } };
       const cases: [string, string, string, unknown, string][] = [
-        ['a password too short', 'POST', '/users', { email: 'court@example.org', password: 'court', role: 'viewer' }, `Un mot de passe a de ${passwordLengthMin} à ${passwordLengthMax} caractères. (password)`],
         ['an email that is not one', 'POST', '/accounts', { account_id: 'A-2', owner_name: 'Owner', owner_email: 'pas-un-courriel' }, 'L’adresse courriel « pas-un-courriel » n’est pas valide. (owner_email)'],
         ['a method not in the list', 'POST', '/receipts', { receipt_id: 'P-2', account_id: 'A-1', date: '2026-09-02', kind: 'payment', amount: '10.00', method: 'bitcoin' }, 'La valeur « bitcoin » n’est pas permise; les valeurs permises sont : cash, cheque, card, eft, online, other. (method)'],
         ['the same pair twice', 'POST', '/allocations', { lines: [{ receipt_id: 'P-1', target_id: 'I-1', amount: '1.00' }, { receipt_id: 'P-1', target_id: 'I-1', amount: '2.00' }] }, 'P-1 vers I-1 figure deux fois dans la demande. (lines[1])'],
