@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { startServer, serverSettingsFromEnvironment } from '../../http/server.ts';
 import { seedDemoOrganisation } from '../../http/demo.ts';
 import { addUser } from '../../services/access/users.ts';
+import { inviteMember } from '../../services/access/invitations.ts';
 import { withOrganisation } from '../cli-context.ts';
 import { orStop } from '../cli-output.ts';
 
@@ -27,7 +28,7 @@ export function registerServeCommands(program: Command): void {
   const user = program.command('user').description('Users who sign in to the web page and the API');
   user
     .command('create')
-    .description('Add a user to an organisation with a role (creates the user if new)')
+    .description("Add a user to an organisation with a role (creates the user with this password if new; an existing user's password is neither checked nor changed)")
     .requiredOption('--org <slug>', 'organisation')
     .requiredOption('--email <email>', 'email address')
     .requiredOption('--password <password>', 'password (10 to 200 characters)')
@@ -36,6 +37,20 @@ export function registerServeCommands(program: Command): void {
       await withOrganisation(options.org, async (context) => {
         const result = orStop(await addUser(context.database, context.organisation.id, options));
         process.stdout.write(`${result.created ? 'Created' : 'Added'} ${result.user.email} as ${options.role} of ${options.org}.\n`);
+      });
+    });
+  user
+    .command('invite')
+    .description('Invite an email to join an organisation with a role; prints the link to pass on (once)')
+    .requiredOption('--org <slug>', 'organisation')
+    .requiredOption('--email <email>', 'email address')
+    .requiredOption('--role <role>', 'owner, admin, accountant or viewer')
+    .option('--base-url <url>', "the web page's address, to print the whole link", 'http://localhost:3000')
+    .action(async (options: { org: string; email: string; role: string; baseUrl: string }) => {
+      await withOrganisation(options.org, async (context) => {
+        const invited = orStop(await inviteMember(context.database, context.organisation.id, options, context.actor));
+        process.stdout.write(`Invited ${invited.view.email} as ${invited.view.role} of ${options.org} until ${invited.view.expiresAt.toISOString()}.\n` +
+          `Pass on this link (shown once): ${options.baseUrl.replace(/\/$/, '')}/invitation#${encodeURIComponent(invited.token)}\n`);
       });
     });
 }
