@@ -159,6 +159,13 @@ export async function importCsvFolder(database: Database, target: FolderImportTa
   if (!files.ok) return files;
   const plan = planImport(files.value);
   if (!plan.ok) return plan;
+  const found = await findOrganisation(database, target.slug);
+  if (found.ok && target.currency && target.currency.toUpperCase() !== found.value.currency) {
+    // An empty organisation in another currency is what an import killed before its commit leaves
+    // (it created the organisation, then nothing): take it back so the retry creates it as asked.
+    // One that holds anything (accounts, members) stays, and the import is refused below.
+    await removeEmptyOrganisation(database, found.value.id);
+  }
   const existed = (await findOrganisation(database, target.slug)).ok;
   const organisation = await findOrCreateOrganisation(database, { slug: target.slug, currency: target.currency });
   if (!organisation.ok) return organisation;

@@ -98,6 +98,16 @@ for (const dialect of dialects) {
       expect(outcome.ok ? null : outcome.refusal.code).toBe('value_is_not_allowed');
     });
 
+    it('retries an import into a new organisation that was killed before its commit, even in another currency', async () => {
+      const slug = uniqueSlug('stopped');
+      // What an import killed before its commit leaves: the organisation it created first, and nothing in it.
+      unwrap(await createOrganisation(test.database, { slug, currency: 'EUR' }));
+      expect(unwrap(await findOrganisation(test.database, slug)).currency).toBe('EUR');
+      const retried = unwrap(await importCsvFolder(test.database, { slug, actor, currency: 'CAD' }, csvFixtures.happyLedger));
+      expect(retried.organisation.currency).toBe('CAD');
+      expect(retried.files.map((file) => file.created)).toEqual([3, 3, 7, 1, 7, 7]);
+    });
+
     for (const errorCase of errorCases) {
       it(`refuses the folder errors/${errorCase} with its golden message, leaving nothing behind`, async () => {
         const folder = join(csvFixtures.errors, errorCase);
