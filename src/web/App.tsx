@@ -107,7 +107,7 @@ function Header({ session, org, role, current, onSignOut }: { session: Session; 
       ]
     : [];
   const here = navigationOf[current];
-  // On a phone the navigation folds behind a Menu button, so the bar stays one line.
+  // On a phone or a narrow window (styles.css) the navigation folds behind a Menu button, so the bar stays one line.
   useEffect(() => setMenuOpen(false), [current, org]);
   return (
     <header className="top-bar">

@@ -272,6 +272,12 @@ describe.skipIf(!chromiumPresent)('the administrator’s web page, second pass, 
     // Void and cancellation are two words.
     expect(await page.locator('tr[data-document="C-1"]').textContent()).toContain('Annulation');
     expect(await page.locator('.legend').textContent()).toContain('Invalidé');
+    // The French header, whose labels are longer, stays one line on a desktop and on a small laptop.
+    for (const width of [1280, 1024]) {
+      await page.setViewportSize({ width, height: 1000 });
+      await expect.poll(async () => (await page.locator('header.top-bar').boundingBox())!.height).toBeLessThan(64);
+    }
+    await page.setViewportSize({ width: 1280, height: 1000 });
     await page.screenshot({ path: `${screenshots}account-billing-fr.png` });
     await page.getByLabel('Langue').first().selectOption('en');
     await expect.poll(() => page.evaluate(() => (globalThis as unknown as PageGlobals).document.documentElement.lang)).toBe('en');
