@@ -1,6 +1,5 @@
 import { Readable, Transform, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { stringify } from 'csv-stringify';
 import { exportPageRowsMax } from '../core/limits.ts';
 import { formatAmountMinor } from '../core/money.ts';
 import { periodOfYear, type ReportPeriod } from '../core/report-input.ts';
@@ -9,6 +8,7 @@ import type { CollectionLineKind } from '../core/report-collections.ts';
 import type { TallyContext } from '../services/context.ts';
 import { collectionsSummaryIn, inReportTransaction } from '../services/reports.ts';
 import type { SqlExecutor } from '../storage/database.ts';
+import { csvWriter } from './csv-writer.ts';
 import {
   blockerParams, blockersSql, collectionPartParams, collectionPartsSql, slipLinesSql, slipParams,
   type BlockerRecord, type CollectionPartRecord, type SlipLineRecord,
@@ -99,7 +99,7 @@ export async function writeReportCsv(context: TallyContext, request: ReportReque
         yield record.map((cell) => cell ?? '');
       }
     }
-    await pipeline(Readable.from(cells()), stringify({ header: true, columns: [...reportColumns[request.table]] }), output, { end: options.endOutput ?? true });
+    await pipeline(Readable.from(cells()), csvWriter(reportColumns[request.table]), output, { end: options.endOutput ?? true });
     return { rowsWritten };
   });
 }

@@ -93,6 +93,13 @@ for (const dialect of dialects) {
       expect(response.json().as_of).toBe(before);
     });
 
+    it('writes report CSV cells that a spreadsheet would run as formulas neutralised, amounts as numbers', async () => {
+      expect((await http.request('POST', '/accounts', { account_id: '=HYPERLINK("https://example.org")', owner_name: '@SUM(A1)' })).statusCode).toBe(201);
+      expect((await http.request('POST', '/receipts', { receipt_id: '+D-9', account_id: '=HYPERLINK("https://example.org")', date: '2027-01-10', kind: 'deposit', amount: '5.00' })).statusCode).toBe(201);
+      const detail = await http.request('GET', '/reports/collections?from=2027-01-01&to=2027-12-31&detail=true', undefined, { headers: { accept: 'text/csv' } });
+      expect(detail.body.split('\n')[1]).toBe(`2027-01-10,"'=HYPERLINK(""https://example.org"")",'+D-9,deposit,,,,,,unallocated,5.00`);
+    });
+
     it('refuses a reversed period, a bad instant and a bad year, naming the field; and a viewer', async () => {
       const reversed = await http.request('GET', '/reports/collections?from=2026-12-31&to=2026-01-01');
       expect(reversed.statusCode).toBe(400);
