@@ -86,26 +86,51 @@ export interface CollectionTotalRecord {
 }
 
 /**
- * The line sums of the period's parts and the period's totals (from the documents themselves,
- * not from the parts) with how many documents keep a remainder, in one statement so the period's
- * money and its allocations are read once.
+ * The line sums of the period's parts and the period's totals (from the documents themselves)
+ * with how many documents keep a remainder, in one statement so the period's money and its
+ * allocations are read once. The lines are summed from the allocations directly, without building
+ * every part: money in goes to its item's line (one look-up: the counterpart is the item), a
+ * refund to its cancelled item's line; the remainders (amount − allocated, never negative: the
+ * database keeps allocations within amounts) all go to the unallocated line.
  */
 export async function collectionLineSumsAndTotals(executor: SqlExecutor, organisationId: bigint, asOf: Date, from: string, to: string): Promise<{ lines: CollectionLineSumRecord[]; totals: CollectionTotalRecord }> {
   const rows = await executor.query<{ is_total: boolean; line: CollectionLineSumRecord['line'] | null; ledger_code: string | null; collected_minor: bigint; refunded_minor: bigint; unallocated_document_count: bigint | null }>(
-    `with ${partsCte},
-     covered as (select org_id, document_key, sum(amount_minor)::bigint as amount_minor from allocated group by org_id, document_key)
-     select false as is_total, ${lineOfPart} as line, nullif(item.ledger_code, '') as ledger_code,
-            coalesce(sum(p.amount_minor) filter (where p.sign = 1), 0)::bigint as collected_minor,
-            coalesce(sum(p.amount_minor) filter (where p.sign = -1), 0)::bigint as refunded_minor,
-            null::bigint as unallocated_document_count
-     from parts p left join document item on item.org_id = p.org_id and item.id = p.item_key
-     group by 2, 3
+    `with ${moneyCte}, ${allocatedCte},
+     allocated_ledger as (
+       select x.sign, x.amount_minor,
+              case when x.sign = 1 and counterpart.kind = 'item' then counterpart.ledger_code
+                   when x.sign = -1 and counterpart.kind = 'cancellation' then cancelled.ledger_code end as item_ledger_code
+       from allocated x
+       join document counterpart on counterpart.org_id = x.org_id and counterpart.id = x.counterpart_key
+       left join document cancelled on x.sign = -1 and counterpart.kind = 'cancellation'
+         and cancelled.org_id = counterpart.org_id and cancelled.id = counterpart.reference_document_id
+     ),
+     covered as (select org_id, document_key, sum(amount_minor)::bigint as amount_minor from allocated group by org_id, document_key),
+     totals as (
+       select coalesce(sum(m.amount_minor) filter (where m.sign = 1), 0)::bigint as collected_minor,
+              coalesce(sum(m.amount_minor) filter (where m.sign = -1), 0)::bigint as refunded_minor,
+              count(*) filter (where m.amount_minor > coalesce(c.amount_minor, 0)) as unallocated_document_count
+       from money m left join covered c on c.org_id = m.org_id and c.document_key = m.document_key
+     ),
+     allocated_totals as (
+       select coalesce(sum(amount_minor) filter (where sign = 1), 0)::bigint as collected_minor,
+              coalesce(sum(amount_minor) filter (where sign = -1), 0)::bigint as refunded_minor
+       from allocated
+     )
+     select false as is_total, line, ledger_code, sum(collected_minor)::bigint as collected_minor, sum(refunded_minor)::bigint as refunded_minor, null::bigint as unallocated_document_count
+     from (
+       select case when item_ledger_code is null then 'unallocated' when item_ledger_code = '' then 'no_ledger_code' else 'ledger_code' end as line,
+              nullif(item_ledger_code, '') as ledger_code,
+              coalesce(sum(amount_minor) filter (where sign = 1), 0)::bigint as collected_minor,
+              coalesce(sum(amount_minor) filter (where sign = -1), 0)::bigint as refunded_minor
+       from allocated_ledger group by 1, 2
+       union all
+       select 'unallocated', null, t.collected_minor - a.collected_minor, t.refunded_minor - a.refunded_minor
+       from totals t cross join allocated_totals a
+     ) line_sums
+     group by line, ledger_code
      union all
-     select true, null, null,
-            coalesce(sum(m.amount_minor) filter (where m.sign = 1), 0)::bigint,
-            coalesce(sum(m.amount_minor) filter (where m.sign = -1), 0)::bigint,
-            count(*) filter (where m.amount_minor > coalesce(c.amount_minor, 0))
-     from money m left join covered c on c.org_id = m.org_id and c.document_key = m.document_key`,
+     select true, null, null, collected_minor, refunded_minor, unallocated_document_count from totals`,
     [organisationId, asOf, from, to],
   );
   const total = rows.find((row) => row.is_total);
