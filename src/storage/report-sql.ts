@@ -55,15 +55,15 @@ const partsCte = `
   ${moneyCte},
   ${allocatedCte},
   parts as (
-    select m.org_id, m.day, m.account_key, m.document_key, m.document_id, m.kind, m.method, m.sign, x.counterpart_key,
-           case when m.sign = 1 and counterpart.kind = 'item' then counterpart.document_id
+    select m.org_id, m.day, m.account_key, m.document_key, m.document_id, m.kind, m.method, m.sign, counterpart.external_id as counterpart_id,
+           case when m.sign = 1 and counterpart.kind = 'item' then counterpart.id
                 when m.sign = -1 and counterpart.kind = 'cancellation' then counterpart.reference_document_id end as item_key,
            x.amount_minor
     from money m
     join allocated x on x.org_id = m.org_id and x.document_key = m.document_key
-    join document_balance counterpart on counterpart.org_id = x.org_id and counterpart.document_id = x.counterpart_key
+    join document counterpart on counterpart.org_id = x.org_id and counterpart.id = x.counterpart_key
     union all
-    select m.org_id, m.day, m.account_key, m.document_key, m.document_id, m.kind, m.method, m.sign, null::bigint, null::bigint,
+    select m.org_id, m.day, m.account_key, m.document_key, m.document_id, m.kind, m.method, m.sign, null::text, null::bigint,
            m.amount_minor - coalesce(sum(x.amount_minor), 0)::bigint
     from money m left join allocated x on x.org_id = m.org_id and x.document_key = m.document_key
     group by m.org_id, m.day, m.account_key, m.document_key, m.document_id, m.kind, m.method, m.sign, m.amount_minor
@@ -169,12 +169,11 @@ export function collectionPartsSql(extra: string = ''): string {
   return `with ${partsCte}
     select * from (
       select p.day::text as day, acc.external_id as account_id, p.document_id, p.kind, p.method,
-             counterpart.external_id as counterpart_id, invoice.external_id as invoice_id,
+             p.counterpart_id, invoice.external_id as invoice_id,
              nullif(item.ledger_code, '') as ledger_code, participant.external_id as participant_id,
              ${lineOfPart} as line, p.sign * p.amount_minor as amount_minor
       from parts p
       join account acc on acc.org_id = p.org_id and acc.id = p.account_key
-      left join document counterpart on counterpart.org_id = p.org_id and counterpart.id = p.counterpart_key
       left join document item on item.org_id = p.org_id and item.id = p.item_key
       left join document invoice on invoice.org_id = item.org_id and invoice.id = item.invoice_id
       left join participant on participant.org_id = item.org_id and participant.id = item.participant_id
