@@ -3,7 +3,7 @@ import { periodOfYear, type ReportPeriod } from '../core/report-input.ts';
 import { firstEligibleBirthDate, rl24BlockerReasons, type Rl24BlockerReason } from '../core/report-rl24.ts';
 import type { SqlExecutor } from '../storage/database.ts';
 import {
-  blockerParams, blockerReasonSums, reportSettingsSql, blockersSql, collectionLineSums, collectionPartsPage, collectionTotals, slipLinesSql, slipParams, slipTotals,
+  blockerPage, reportSettingsSql, collectionLineSumsAndTotals, collectionPartsPage, slipPage,
   type BlockerRecord, type CollectionPartRecord, type SlipLineRecord,
 } from '../storage/report-sql.ts';
 import type { TallyContext } from './context.ts';
@@ -33,8 +33,7 @@ export async function collectionsSummary(context: TallyContext, period: ReportPe
 
 export async function collectionsSummaryIn(transaction: SqlExecutor, id: bigint, period: ReportPeriod, asOf: Date): Promise<CollectionsSummary> {
   {
-    const sums = await collectionLineSums(transaction, id, asOf, period.from, period.to);
-    const totals = await collectionTotals(transaction, id, asOf, period.from, period.to);
+    const { lines: sums, totals } = await collectionLineSumsAndTotals(transaction, id, asOf, period.from, period.to);
     const lines = collectionSummary(
       sums.map((row) => ({ line: row.line, ledgerCode: row.ledger_code, collectedMinor: row.collected_minor, refundedMinor: row.refunded_minor })),
       { collectedMinor: totals.collected_minor, refundedMinor: totals.refunded_minor },
@@ -63,13 +62,8 @@ export async function rl24SlipsPage(context: TallyContext, year: number, asOf: D
   const { from, to } = periodOfYear(year);
   const id = context.organisation.id;
   return inReportTransaction(context, async (transaction) => {
-    const totals = await slipTotals(transaction, id, asOf, from, to);
-    const rows = await transaction.query<SlipLineRecord & { total_count: bigint }>(
-      `select paged.*, count(*) over () as total_count from (${slipLinesSql()}) paged order by paged.account_id collate "C", paged.participant_id collate "C" limit $6 offset $7`,
-      [...slipParams(id, asOf, from, to, search), page.pageSize, (page.page - 1) * page.pageSize],
-    );
-    const totalCount = rows[0] ? Number(rows[0].total_count) : Number((await transaction.query<{ count: bigint }>(`select count(*) as count from (${slipLinesSql()}) counted`, slipParams(id, asOf, from, to, search)))[0]?.count ?? 0n);
-    return { totals: { slipCount: Number(totals.slip_count), amountMinor: totals.amount_minor }, slips: rows.map(({ total_count: _count, ...slip }) => slip), totalCount };
+    const found = await slipPage(transaction, id, asOf, from, to, search, { offset: (page.page - 1) * page.pageSize, limit: page.pageSize });
+    return { totals: { slipCount: Number(found.totals.slip_count), amountMinor: found.totals.amount_minor }, slips: found.lines, totalCount: Number(found.matching_count) };
   });
 }
 
@@ -84,14 +78,10 @@ export async function rl24BlockersPage(context: TallyContext, year: number, asOf
   const id = context.organisation.id;
   const firstEligible = firstEligibleBirthDate(year);
   return inReportTransaction(context, async (transaction) => {
-    const sums = await blockerReasonSums(transaction, id, asOf, from, to, firstEligible);
-    const rows = await transaction.query<BlockerRecord>(
-      `select account_id, id, reason, amount_minor from (${blockersSql()}) paged order by paged.reason_rank, paged.account_id collate "C", paged.id collate "C" limit $7 offset $8`,
-      [...blockerParams(id, asOf, from, to, firstEligible, reason), page.pageSize, (page.page - 1) * page.pageSize],
-    );
-    const reasons = sums.map((row) => ({ reason: row.reason as Rl24BlockerReason, count: Number(row.count), amountMinor: row.amount_minor }));
+    const found = await blockerPage(transaction, id, asOf, from, to, firstEligible, reason, { offset: (page.page - 1) * page.pageSize, limit: page.pageSize });
+    const reasons = found.reasons.map((row) => ({ reason: row.reason as Rl24BlockerReason, count: Number(row.count), amountMinor: row.amount_minor }));
     const totalCount = reason === null ? reasons.reduce((sum, row) => sum + row.count, 0) : (reasons.find((row) => row.reason === reason)?.count ?? 0);
-    return { reasons, blockers: rows as BlockersPage['blockers'], totalCount };
+    return { reasons, blockers: found.blockers as BlockersPage['blockers'], totalCount };
   });
 }
 

@@ -55,15 +55,15 @@ const partsCte = `
   ${moneyCte},
   ${allocatedCte},
   parts as (
-    select m.org_id, m.day, m.account_key, m.document_key, m.document_id, m.kind, m.method, m.sign, x.counterpart_key,
-           case when m.sign = 1 and counterpart.kind = 'item' then counterpart.document_id
+    select m.org_id, m.day, m.account_key, m.document_key, m.document_id, m.kind, m.method, m.sign, counterpart.external_id as counterpart_id,
+           case when m.sign = 1 and counterpart.kind = 'item' then counterpart.id
                 when m.sign = -1 and counterpart.kind = 'cancellation' then counterpart.reference_document_id end as item_key,
            x.amount_minor
     from money m
     join allocated x on x.org_id = m.org_id and x.document_key = m.document_key
-    join document_balance counterpart on counterpart.org_id = x.org_id and counterpart.document_id = x.counterpart_key
+    join document counterpart on counterpart.org_id = x.org_id and counterpart.id = x.counterpart_key
     union all
-    select m.org_id, m.day, m.account_key, m.document_key, m.document_id, m.kind, m.method, m.sign, null::bigint, null::bigint,
+    select m.org_id, m.day, m.account_key, m.document_key, m.document_id, m.kind, m.method, m.sign, null::text, null::bigint,
            m.amount_minor - coalesce(sum(x.amount_minor), 0)::bigint
     from money m left join allocated x on x.org_id = m.org_id and x.document_key = m.document_key
     group by m.org_id, m.day, m.account_key, m.document_key, m.document_id, m.kind, m.method, m.sign, m.amount_minor
@@ -79,38 +79,66 @@ export interface CollectionLineSumRecord {
   readonly refunded_minor: bigint;
 }
 
-/** The line sums of the period's parts. */
-export function collectionLineSums(executor: SqlExecutor, organisationId: bigint, asOf: Date, from: string, to: string): Promise<CollectionLineSumRecord[]> {
-  return executor.query<CollectionLineSumRecord>(
-    `with ${partsCte}
-     select ${lineOfPart} as line, nullif(item.ledger_code, '') as ledger_code,
-            coalesce(sum(p.amount_minor) filter (where p.sign = 1), 0)::bigint as collected_minor,
-            coalesce(sum(p.amount_minor) filter (where p.sign = -1), 0)::bigint as refunded_minor
-     from parts p left join document item on item.org_id = p.org_id and item.id = p.item_key
-     group by 1, 2`,
-    [organisationId, asOf, from, to],
-  );
-}
-
 export interface CollectionTotalRecord {
   readonly collected_minor: bigint;
   readonly refunded_minor: bigint;
   readonly unallocated_document_count: bigint;
 }
 
-/** The period's totals, from the documents themselves (not from the parts), and how many documents keep a remainder. */
-export async function collectionTotals(executor: SqlExecutor, organisationId: bigint, asOf: Date, from: string, to: string): Promise<CollectionTotalRecord> {
-  const [row] = await executor.query<CollectionTotalRecord>(
+/**
+ * The line sums of the period's parts and the period's totals (from the documents themselves)
+ * with how many documents keep a remainder, in one statement so the period's money and its
+ * allocations are read once. The lines are summed from the allocations directly, without building
+ * every part: money in goes to its item's line (one look-up: the counterpart is the item), a
+ * refund to its cancelled item's line; the remainders (amount − allocated, never negative: the
+ * database keeps allocations within amounts) all go to the unallocated line.
+ */
+export async function collectionLineSumsAndTotals(executor: SqlExecutor, organisationId: bigint, asOf: Date, from: string, to: string): Promise<{ lines: CollectionLineSumRecord[]; totals: CollectionTotalRecord }> {
+  const rows = await executor.query<{ is_total: boolean; line: CollectionLineSumRecord['line'] | null; ledger_code: string | null; collected_minor: bigint; refunded_minor: bigint; unallocated_document_count: bigint | null }>(
     `with ${moneyCte}, ${allocatedCte},
-     covered as (select org_id, document_key, sum(amount_minor)::bigint as amount_minor from allocated group by org_id, document_key)
-     select coalesce(sum(m.amount_minor) filter (where m.sign = 1), 0)::bigint as collected_minor,
-            coalesce(sum(m.amount_minor) filter (where m.sign = -1), 0)::bigint as refunded_minor,
-            count(*) filter (where m.amount_minor > coalesce(c.amount_minor, 0)) as unallocated_document_count
-     from money m left join covered c on c.org_id = m.org_id and c.document_key = m.document_key`,
+     allocated_ledger as (
+       select x.sign, x.amount_minor,
+              case when x.sign = 1 and counterpart.kind = 'item' then counterpart.ledger_code
+                   when x.sign = -1 and counterpart.kind = 'cancellation' then cancelled.ledger_code end as item_ledger_code
+       from allocated x
+       join document counterpart on counterpart.org_id = x.org_id and counterpart.id = x.counterpart_key
+       left join document cancelled on x.sign = -1 and counterpart.kind = 'cancellation'
+         and cancelled.org_id = counterpart.org_id and cancelled.id = counterpart.reference_document_id
+     ),
+     covered as (select org_id, document_key, sum(amount_minor)::bigint as amount_minor from allocated group by org_id, document_key),
+     totals as (
+       select coalesce(sum(m.amount_minor) filter (where m.sign = 1), 0)::bigint as collected_minor,
+              coalesce(sum(m.amount_minor) filter (where m.sign = -1), 0)::bigint as refunded_minor,
+              count(*) filter (where m.amount_minor > coalesce(c.amount_minor, 0)) as unallocated_document_count
+       from money m left join covered c on c.org_id = m.org_id and c.document_key = m.document_key
+     ),
+     allocated_totals as (
+       select coalesce(sum(amount_minor) filter (where sign = 1), 0)::bigint as collected_minor,
+              coalesce(sum(amount_minor) filter (where sign = -1), 0)::bigint as refunded_minor
+       from allocated
+     )
+     select false as is_total, line, ledger_code, sum(collected_minor)::bigint as collected_minor, sum(refunded_minor)::bigint as refunded_minor, null::bigint as unallocated_document_count
+     from (
+       select case when item_ledger_code is null then 'unallocated' when item_ledger_code = '' then 'no_ledger_code' else 'ledger_code' end as line,
+              nullif(item_ledger_code, '') as ledger_code,
+              coalesce(sum(amount_minor) filter (where sign = 1), 0)::bigint as collected_minor,
+              coalesce(sum(amount_minor) filter (where sign = -1), 0)::bigint as refunded_minor
+       from allocated_ledger group by 1, 2
+       union all
+       select 'unallocated', null, t.collected_minor - a.collected_minor, t.refunded_minor - a.refunded_minor
+       from totals t cross join allocated_totals a
+     ) line_sums
+     group by line, ledger_code
+     union all
+     select true, null, null, collected_minor, refunded_minor, unallocated_document_count from totals`,
     [organisationId, asOf, from, to],
   );
-  if (!row) throw new Error('an aggregate returns one row');
-  return row;
+  const total = rows.find((row) => row.is_total);
+  if (!total) throw new Error('an aggregate returns one row');
+  return {
+    lines: rows.filter((row) => !row.is_total).map((row) => ({ line: row.line!, ledger_code: row.ledger_code, collected_minor: row.collected_minor, refunded_minor: row.refunded_minor })),
+    totals: { collected_minor: total.collected_minor, refunded_minor: total.refunded_minor, unallocated_document_count: total.unallocated_document_count ?? 0n },
+  };
 }
 
 export interface CollectionPartRecord {
@@ -141,12 +169,11 @@ export function collectionPartsSql(extra: string = ''): string {
   return `with ${partsCte}
     select * from (
       select p.day::text as day, acc.external_id as account_id, p.document_id, p.kind, p.method,
-             counterpart.external_id as counterpart_id, invoice.external_id as invoice_id,
+             p.counterpart_id, invoice.external_id as invoice_id,
              nullif(item.ledger_code, '') as ledger_code, participant.external_id as participant_id,
              ${lineOfPart} as line, p.sign * p.amount_minor as amount_minor
       from parts p
       join account acc on acc.org_id = p.org_id and acc.id = p.account_key
-      left join document counterpart on counterpart.org_id = p.org_id and counterpart.id = p.counterpart_key
       left join document item on item.org_id = p.org_id and item.id = p.item_key
       left join document invoice on invoice.org_id = item.org_id and invoice.id = item.invoice_id
       left join participant on participant.org_id = item.org_id and participant.id = item.participant_id
@@ -217,17 +244,52 @@ export interface SlipLineRecord {
  * name, participant id or name, case-insensitive; null for all).
  */
 export function slipLinesSql(extra: string = ''): string {
-  return `with ${slipCtes}
+  return `with ${slipLineCtes}
+    select * from line
+    order by line.account_id collate "C", line.participant_id collate "C"
+    ${extra}`;
+}
+
+/** The slip lines that match the search ($5), unordered, with the slips' CTEs. */
+const slipLineCtes = `
+  ${slipCtes},
+  line as (
     select * from (
       select acc.external_id as account_id, acc.owner_name, participant.external_id as participant_id, participant.name as participant_name,
              participant.birth_date::text as birth_date, s.paid_minor, s.refunded_minor, s.paid_minor - s.refunded_minor as amount_minor
       from slips s
       join account acc on acc.org_id = s.org_id and acc.id = s.account_id
       join participant on participant.org_id = s.org_id and participant.id = s.participant_id
-    ) line
-    where $5::text is null or line.account_id ilike $5 or line.owner_name ilike $5 or line.participant_id ilike $5 or line.participant_name ilike $5
-    order by line.account_id collate "C", line.participant_id collate "C"
-    ${extra}`;
+    ) named
+    where $5::text is null or named.account_id ilike $5 or named.owner_name ilike $5 or named.participant_id ilike $5 or named.participant_name ilike $5
+  )`;
+
+export interface SlipPageRecords {
+  readonly totals: { slip_count: bigint; amount_minor: bigint };
+  readonly lines: SlipLineRecord[];
+  /** How many lines match the search. */
+  readonly matching_count: bigint;
+}
+
+/**
+ * The totals over all slips (whatever the search), how many lines match the search, and one page
+ * of them ($6 rows after skipping $7), in one statement so the year's allocations are read once.
+ */
+export async function slipPage(executor: SqlExecutor, organisationId: bigint, asOf: Date, from: string, to: string, search: string | null, page: { offset: number; limit: number }): Promise<SlipPageRecords> {
+  const rows = await executor.query<{ [key in keyof SlipLineRecord]: SlipLineRecord[key] | null } & { slip_count: bigint; total_amount_minor: bigint; matching_count: bigint }>(
+    `with ${slipLineCtes},
+     page as (select * from line order by line.account_id collate "C", line.participant_id collate "C" limit $6 offset $7)
+     select totals.slip_count, totals.total_amount_minor, matching.matching_count, page.*
+     from (select count(*) as slip_count, coalesce(sum(paid_minor - refunded_minor), 0)::bigint as total_amount_minor from slips) totals
+     cross join (select count(*) as matching_count from line) matching
+     left join page on true
+     order by page.account_id collate "C", page.participant_id collate "C"`,
+    [...slipParams(organisationId, asOf, from, to, search), page.limit, page.offset],
+  );
+  const first = rows[0];
+  if (!first) throw new Error('an aggregate returns one row');
+  const lines = rows.filter((row) => row.account_id !== null).map(({ slip_count: _slips, total_amount_minor: _amount, matching_count: _matching, ...line }) => line as SlipLineRecord);
+  return { totals: { slip_count: first.slip_count, amount_minor: first.total_amount_minor }, lines, matching_count: first.matching_count };
 }
 
 /** A search text as an ilike pattern (its own % and _ taken literally). */
@@ -237,16 +299,6 @@ export function containsPattern(search: string | null): string | null {
 
 export function slipParams(organisationId: bigint, asOf: Date, from: string, to: string, search: string | null): unknown[] {
   return [organisationId, asOf, from, to, containsPattern(search)];
-}
-
-/** The totals over all slips (whatever the search): how many lines and their amounts summed. */
-export async function slipTotals(executor: SqlExecutor, organisationId: bigint, asOf: Date, from: string, to: string): Promise<{ slip_count: bigint; amount_minor: bigint }> {
-  const [row] = await executor.query<{ slip_count: bigint; amount_minor: bigint }>(
-    `with ${slipCtes} select count(*) as slip_count, coalesce(sum(paid_minor - refunded_minor), 0)::bigint as amount_minor from slips`,
-    [organisationId, asOf, from, to],
-  );
-  if (!row) throw new Error('an aggregate returns one row');
-  return row;
 }
 
 export interface BlockerRecord {
@@ -263,7 +315,15 @@ export const blockerReasonOrder = ['money_not_fully_allocated', 'refund_not_full
  * date that is not over age (January 1 of year − 16); $6: one reason only, or null.
  */
 export function blockersSql(extra: string = ''): string {
-  return `with ${slipCtes},
+  return `with ${blockerCtes}
+    select * from blocker
+    where $6::text is null or blocker.reason = $6
+    order by blocker.reason_rank, blocker.account_id collate "C", blocker.id collate "C"
+    ${extra}`;
+}
+
+/** Every blocker (whatever the reason asked for), unordered, with its reason's rank. */
+const blockerCtes = `${slipCtes},
     eligible_accounts as (
       select distinct org_id, account_id from document
       where org_id = $1 and kind = 'item' and rl24_eligible and created_at <= $2
@@ -290,25 +350,46 @@ export function blockersSql(extra: string = ''): string {
                                  ('participant_over_age', participant.birth_date < $5::date),
                                  ('refunds_exceed_payments', s.paid_minor < s.refunded_minor)) as reason (name, applies)
       where reason.applies
-    )
-    select * from (
+    ),
+    blocker as (
       select acc.external_id as account_id, f.id, f.reason, f.amount_minor,
              array_position(array[${blockerReasonOrder.map((reason) => `'${reason}'`).join(', ')}], f.reason) as reason_rank
       from found f join account acc on acc.org_id = f.org_id and acc.id = f.account_key
-    ) blocker
-    where $6::text is null or blocker.reason = $6
-    order by blocker.reason_rank, blocker.account_id collate "C", blocker.id collate "C"
-    ${extra}`;
+    )`;
+
+export interface BlockerReasonSumRecord {
+  readonly reason: string;
+  readonly count: bigint;
+  readonly amount_minor: bigint;
+}
+
+/**
+ * Every reason with blockers (how many, their amounts summed), and one page ($7 rows after
+ * skipping $8) of the blockers of reason $6 (null: all), in one statement so the year's
+ * allocations are read once.
+ */
+export async function blockerPage(executor: SqlExecutor, organisationId: bigint, asOf: Date, from: string, to: string, overAgeBefore: string, reason: string | null, page: { offset: number; limit: number }): Promise<{ reasons: BlockerReasonSumRecord[]; blockers: BlockerRecord[] }> {
+  const rows = await executor.query<BlockerRecord & { is_sum: boolean; count: bigint | null }>(
+    `with ${blockerCtes},
+     page as (
+       select * from blocker where $6::text is null or blocker.reason = $6
+       order by blocker.reason_rank, blocker.account_id collate "C", blocker.id collate "C" limit $7 offset $8
+     )
+     select * from (
+       select true as is_sum, reason, reason_rank, null::text as account_id, null::text as id, count(*) as count, sum(amount_minor)::bigint as amount_minor
+       from blocker group by reason, reason_rank
+       union all
+       select false, reason, reason_rank, account_id, id, null, amount_minor from page
+     ) answer
+     order by answer.is_sum desc, answer.reason_rank, answer.account_id collate "C", answer.id collate "C"`,
+    [...blockerParams(organisationId, asOf, from, to, overAgeBefore, reason), page.limit, page.offset],
+  );
+  return {
+    reasons: rows.filter((row) => row.is_sum).map((row) => ({ reason: row.reason, count: row.count ?? 0n, amount_minor: row.amount_minor })),
+    blockers: rows.filter((row) => !row.is_sum).map((row) => ({ account_id: row.account_id, id: row.id, reason: row.reason, amount_minor: row.amount_minor })),
+  };
 }
 
 export function blockerParams(organisationId: bigint, asOf: Date, from: string, to: string, overAgeBefore: string, reason: string | null): unknown[] {
   return [organisationId, asOf, from, to, overAgeBefore, reason];
-}
-
-/** Every reason with blockers: how many, and their amounts summed. */
-export function blockerReasonSums(executor: SqlExecutor, organisationId: bigint, asOf: Date, from: string, to: string, overAgeBefore: string): Promise<{ reason: string; count: bigint; amount_minor: bigint }[]> {
-  return executor.query(
-    `select reason, count(*) as count, sum(amount_minor)::bigint as amount_minor from (${blockersSql()}) b group by reason, reason_rank order by reason_rank`,
-    blockerParams(organisationId, asOf, from, to, overAgeBefore, null),
-  );
 }
