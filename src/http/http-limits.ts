@@ -13,6 +13,8 @@ export const signInAttemptsMax = 10;
 /** Sign-in attempts from one client address within the window, at any emails: password spraying across many accounts stops here. */
 export const signInAttemptsPerAddressMax = 30;
 export const signInWindowMs = 15 * 60 * 1000;
+/** How many emails and addresses the sign-in failure counts remember at once (memory stays bounded under a spray). */
+export const signInFailureKeysMax = 100_000;
 /** Looking up and accepting invitations from one client address within the sign-in window. */
 export const invitationAttemptsPerAddressMax = 30;
 /** How long idempotency keys are honoured, by their age when looked up (at least 24 h as promised); pruned after this. */

@@ -1,5 +1,6 @@
 import { PGlite, types, type Transaction } from '@electric-sql/pglite';
 import { mkdirSync } from 'node:fs';
+import { lockDataDirectory, type DataDirectoryLock } from './data-directory-lock.ts';
 import { WorkAbortedError, type Database, type SqlExecutor, type WorkLimits } from './database.ts';
 
 const parsers = {
@@ -28,9 +29,18 @@ function executorOf(target: PGlite | Transaction, signal?: AbortSignal): SqlExec
  * `dataDirectory` undefined keeps everything in memory (tests).
  */
 export async function openPgliteDatabase(dataDirectory?: string): Promise<Database> {
-  if (dataDirectory) mkdirSync(dataDirectory, { recursive: true });
-  const pglite = await PGlite.create(dataDirectory, { parsers, serializers: {} });
-  return pgliteDatabaseWith(pglite, {});
+  let lock: DataDirectoryLock | null = null;
+  if (dataDirectory) {
+    mkdirSync(dataDirectory, { recursive: true });
+    lock = lockDataDirectory(dataDirectory);
+  }
+  try {
+    const pglite = await PGlite.create(dataDirectory, { parsers, serializers: {} });
+    return pgliteDatabaseWith(pglite, {}, lock);
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
 }
 
 /**
@@ -39,7 +49,7 @@ export async function openPgliteDatabase(dataDirectory?: string): Promise<Databa
  * WebAssembly. A signal is therefore checked before each statement (an abandoned request stops at
  * the next one and rolls back); the statement bound does not apply (docs/security.md).
  */
-function pgliteDatabaseWith(pglite: PGlite, limits: WorkLimits): Database {
+function pgliteDatabaseWith(pglite: PGlite, limits: WorkLimits, lock: DataDirectoryLock | null = null): Database {
   const { signal } = limits;
   const executor = executorOf(pglite, signal);
   return {
@@ -54,10 +64,11 @@ function pgliteDatabaseWith(pglite: PGlite, limits: WorkLimits): Database {
       return this;
     },
     withLimits(more) {
-      return pgliteDatabaseWith(pglite, { ...limits, ...more });
+      return pgliteDatabaseWith(pglite, { ...limits, ...more }, lock);
     },
     async close() {
       await pglite.close();
+      lock?.release();
     },
   };
 }

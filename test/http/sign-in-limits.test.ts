@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type TallyApp } from '../../src/http/app.ts';
 import { signInAttemptsMax, signInAttemptsPerAddressMax } from '../../src/http/http-limits.ts';
+import { unwrap } from '../../src/core/outcome.ts';
+import { addUser } from '../../src/services/access/users.ts';
 import { dialects, type TestDatabase } from '../support/dialects.ts';
 import { httpFixture, type HttpFixture } from '../support/http-fixture.ts';
 
@@ -44,6 +46,14 @@ for (const dialect of dialects) {
       expect([limited.statusCode, limited.json().error.code]).toEqual([429, 'too_many_requests']);
       // Another address is not held back by it.
       expect((await signIn('yet-another@example.org', 'Summer2026!', '10.9.9.10')).statusCode).toBe(401);
+    });
+
+    it('counts failures only: a member signing in correctly again and again is never held back', async () => {
+      const member = { email: 'often-signs-in@example.org', password: 'a long enough password' };
+      unwrap(await addUser(test.database, fixture.organisation.id, { ...member, role: 'viewer' }));
+      const statuses: number[] = [];
+      for (let index = 0; index < signInAttemptsMax + 5; index += 1) statuses.push((await signIn(member.email, member.password, '10.7.7.7')).statusCode);
+      expect(statuses).toEqual(Array(signInAttemptsMax + 5).fill(200));
     });
 
     it('signs in with a spelling of the email that has spaces and invisible characters around it', async () => {

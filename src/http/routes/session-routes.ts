@@ -5,7 +5,8 @@ import { authenticate, membershipsOf } from '../../services/access/users.ts';
 import { closeSession, openSession, sessionLifetimeHours } from '../../services/access/sessions.ts';
 import { csrfHeaderName, sessionCookieName, sessionHintCookieName } from '../authentication.ts';
 import { sendRefusal } from '../error-handler.ts';
-import { signInAttemptsMax, signInAttemptsPerAddressMax, signInWindowMs } from '../http-limits.ts';
+import { signInAttemptsMax, signInAttemptsPerAddressMax, signInFailureKeysMax, signInWindowMs } from '../http-limits.ts';
+import { failedAttempts } from '../failed-attempts.ts';
 import { normaliseEmail } from '../../core/email-address.ts';
 import { errorResponses } from '../schemas.ts';
 import type { RouteOptions } from './index.ts';
@@ -40,16 +41,10 @@ export async function sessionRoutes(app: FastifyInstance, options: RouteOptions)
   const { database } = options;
   const describe = (userId: bigint, email: string, csrfToken: string) => describeSession(database, userId, email, csrfToken);
 
-  const attemptsPerEmail = app.createRateLimit({
-    max: options.signInAttemptsMax ?? signInAttemptsMax,
-    timeWindow: signInWindowMs,
-    keyGenerator: (request) => `sign-in-email:${normaliseEmail((request.body as { email: string }).email)}`,
-  });
-  const attemptsPerAddress = app.createRateLimit({
-    max: options.signInAttemptsPerAddressMax ?? signInAttemptsPerAddressMax,
-    timeWindow: signInWindowMs,
-    keyGenerator: (request) => `sign-in-address:${request.ip}`,
-  });
+  // Failed sign-ins only: one account however it is spelled and from wherever it is tried, and one
+  // client address across all the emails it tries (password spraying).
+  const failuresPerEmail = failedAttempts({ max: options.signInAttemptsMax ?? signInAttemptsMax, windowMs: signInWindowMs, keysMax: signInFailureKeysMax });
+  const failuresPerAddress = failedAttempts({ max: options.signInAttemptsPerAddressMax ?? signInAttemptsPerAddressMax, windowMs: signInWindowMs, keysMax: signInFailureKeysMax });
 
   app.post(
     '/session',
@@ -57,12 +52,13 @@ export async function sessionRoutes(app: FastifyInstance, options: RouteOptions)
       // After parsing, so the email can be read: one account is limited however it is spelled and
       // from wherever it is tried, and one client address across all the emails it tries.
       preHandler: async (request, reply) => {
-        const { email } = request.body as { email: string };
-        for (const limit of [attemptsPerEmail, attemptsPerAddress]) {
-          const checked = await limit(request);
-          if (!checked.isAllowed && checked.isExceeded) {
-            void reply.header('retry-after', String(checked.ttlInSeconds));
-            return sendRefusal(reply, { code: 'too_many_requests', message: `Too many sign-in attempts${limit === attemptsPerEmail ? ` at ${normaliseEmail(email)}` : ' from this address'}; wait before trying again` });
+        const email = normaliseEmail((request.body as { email: string }).email);
+        const now = Date.now();
+        for (const [limit, key, where] of [[failuresPerEmail, email, ` at ${email}`], [failuresPerAddress, request.ip, ' from this address']] as const) {
+          const waitSeconds = limit.waitSeconds(key, now);
+          if (waitSeconds > 0) {
+            void reply.header('retry-after', String(waitSeconds));
+            return sendRefusal(reply, { code: 'too_many_requests', message: `Too many failed sign-in attempts${where}; try again in ${Math.ceil(waitSeconds / 60)} minute(s)` });
           }
         }
       },
@@ -77,7 +73,12 @@ export async function sessionRoutes(app: FastifyInstance, options: RouteOptions)
     async (request, reply) => {
       const { email, password } = request.body as { email: string; password: string };
       const user = await authenticate(database, email, password);
-      if (!user) return sendRefusal(reply, { code: 'sign_in_failed', message: 'The email or password is wrong' });
+      if (!user) {
+        const now = Date.now();
+        failuresPerEmail.recordFailure(normaliseEmail(email), now);
+        failuresPerAddress.recordFailure(request.ip, now);
+        return sendRefusal(reply, { code: 'sign_in_failed', message: 'The email or password is wrong' });
+      }
       const { csrfToken } = await startSession(database, reply, user.id, options.secureCookies);
       return describe(user.id, user.email, csrfToken);
     },
