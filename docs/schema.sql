@@ -617,18 +617,19 @@ CREATE OR REPLACE FUNCTION public.membership_keeps_an_owner()
 AS $function$
 declare
   organisation_ids bigint[];
-  orphaned bigint;
+  organisation_id bigint;
+  has_owner boolean;
 begin
-  select array_agg(distinct org_id) into organisation_ids from old_membership where role = 'owner';
+  select array_agg(distinct org_id order by org_id) into organisation_ids from old_membership where role = 'owner';
   if organisation_ids is null then
     return null;
   end if;
-  select o.id into orphaned from unnest(organisation_ids) as o (id)
-  where not exists (select 1 from membership m where m.org_id = o.id and m.role = 'owner')
-  limit 1;
-  if orphaned is not null then
-    raise exception 'organisation % would be left without an owner (violates check constraint "membership_keeps_an_owner")', orphaned
-      using errcode = 'check_violation', constraint = 'membership_keeps_an_owner', table = 'membership';
-  end if;
+  foreach organisation_id in array organisation_ids loop
+    execute $sql$select exists (select 1 from membership m where m.org_id = $1 and m.role = 'owner')$sql$ into has_owner using organisation_id;
+    if not has_owner then
+      raise exception 'organisation % would be left without an owner (violates check constraint "membership_keeps_an_owner")', organisation_id
+        using errcode = 'check_violation', constraint = 'membership_keeps_an_owner', table = 'membership';
+    end if;
+  end loop;
   return null;
 end $function$;

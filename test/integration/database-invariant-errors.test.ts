@@ -126,7 +126,10 @@ for (const dialect of dialects) {
         it(`recognises ${invariant}${refusalCode ? ` and refuses with ${refusalCode}` : ''} (${relay})`, async () => {
           const broken = await ledger(relay);
           const error = await statement(broken).then(() => null, (caught: unknown) => caught);
-          expect(error).toMatchObject({ code: relay === 'fields stripped' ? databaseInvariants[invariant].sqlState : 'XX000' });
+          // On a real cluster an error met while copying rows into a shard (here: the account totals a
+          // multi-row insert updates) already arrives as XX000, whatever the relay adds.
+          const codes = relay === 'fields stripped' ? [databaseInvariants[invariant].sqlState, ...(dialect.name === 'citus' ? ['XX000'] : [])] : ['XX000'];
+          expect(codes).toContain((error as { code?: string } | null)?.code);
           expect(error).not.toHaveProperty('constraint');
           expect(violatedInvariant(error)).toBe(invariant);
           if (refusalCode !== null) {

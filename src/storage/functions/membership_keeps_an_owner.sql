@@ -5,22 +5,25 @@
 --
 -- The transition table is read alone (Citus runs this trigger on a shard, where a statement joining
 -- a transition table with another table cannot be planned): the organisations that had an owner
--- changed are gathered into an array, then membership is read for them.
+-- changed are gathered into an array, then each organisation's owners are looked for by a statement
+-- filtered by its org_id (one Citus routes to the organisation's shard; a correlated subquery over
+-- the array's rows is refused there).
 create or replace function membership_keeps_an_owner() returns trigger language plpgsql as $$
 declare
   organisation_ids bigint[];
-  orphaned bigint;
+  organisation_id bigint;
+  has_owner boolean;
 begin
-  select array_agg(distinct org_id) into organisation_ids from old_membership where role = 'owner';
+  select array_agg(distinct org_id order by org_id) into organisation_ids from old_membership where role = 'owner';
   if organisation_ids is null then
     return null;
   end if;
-  select o.id into orphaned from unnest(organisation_ids) as o (id)
-  where not exists (select 1 from membership m where m.org_id = o.id and m.role = 'owner')
-  limit 1;
-  if orphaned is not null then
-    raise exception 'organisation % would be left without an owner (violates check constraint "membership_keeps_an_owner")', orphaned
-      using errcode = 'check_violation', constraint = 'membership_keeps_an_owner', table = 'membership';
-  end if;
+  foreach organisation_id in array organisation_ids loop
+    execute $sql$select exists (select 1 from membership m where m.org_id = $1 and m.role = 'owner')$sql$ into has_owner using organisation_id;
+    if not has_owner then
+      raise exception 'organisation % would be left without an owner (violates check constraint "membership_keeps_an_owner")', organisation_id
+        using errcode = 'check_violation', constraint = 'membership_keeps_an_owner', table = 'membership';
+    end if;
+  end loop;
   return null;
 end $$;
