@@ -24,16 +24,24 @@ const legacyClaimSeconds = 300;
  * whose lease lapsed (its process died). Returns whether this request holds it now.
  */
 export async function claimIdempotencyKey(executor: SqlExecutor, id: IdempotencyKeyId, requestHash: string, retentionHours: number, leaseSeconds: number): Promise<boolean> {
+  // The instants are the database's, read first and passed as values: Citus refuses anything but
+  // immutable functions and operators in an INSERT's ON CONFLICT branch on a distributed table
+  // (timestamptz arithmetic is only stable).
+  const [instants] = await executor.query<{ now: Date; expired_before: Date; legacy_lapsed_before: Date; claimed_until: Date }>(
+    `select now() as now, now() - make_interval(hours => $1) as expired_before,
+            now() - make_interval(secs => ${legacyClaimSeconds}) as legacy_lapsed_before, now() + make_interval(secs => $2) as claimed_until`,
+    [retentionHours, leaseSeconds],
+  );
   const rows = await executor.query(
-    `insert into idempotency_key as k (org_id, principal, key, request_hash, status, claimed_until)
-     values ($1, $2, $3, $4, 'in_progress', now() + make_interval(secs => $6))
+    `insert into idempotency_key as k (org_id, principal, key, request_hash, status, created_at, claimed_until)
+     values ($1, $2, $3, $4, 'in_progress', $5, $6)
      on conflict (org_id, principal, key) do update
        set request_hash = excluded.request_hash, status = 'in_progress', response_status = null, response_body = null,
-           response_content_type = null, created_at = now(), claimed_until = excluded.claimed_until
-       where k.created_at < now() - make_interval(hours => $5)
-          or (k.status = 'in_progress' and coalesce(k.claimed_until, k.created_at + make_interval(secs => ${legacyClaimSeconds})) < now())
+           response_content_type = null, created_at = excluded.created_at, claimed_until = excluded.claimed_until
+       where k.created_at < $7
+          or (k.status = 'in_progress' and (k.claimed_until < $5 or (k.claimed_until is null and k.created_at < $8)))
      returning key`,
-    [id.organisationId, id.principal, id.key, requestHash, retentionHours, leaseSeconds],
+    [id.organisationId, id.principal, id.key, requestHash, instants!.now, instants!.claimed_until, instants!.expired_before, instants!.legacy_lapsed_before],
   );
   return rows.length === 1;
 }
